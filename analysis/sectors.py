@@ -1,0 +1,85 @@
+"""Classify applicants into WIPO's sectors: reviewed overrides first, then the sector the
+input gives, then keyword rules on the name in several languages.
+
+"Educational institutions" in WIPO's tables is the education sector here.
+"""
+
+import csv
+import re
+
+from analysis.errors import MappingError
+from analysis.names import normalise_name
+from analysis.schema import SECTORS
+
+EDUCATION_PATTERNS = (
+    r"\bUNIVERSITY\b", r"\bUNIVERSITAT\b", r"\bUNIVERSITE\b", r"\bUNIVERSIDAD\b",
+    r"\bUNIVERSIDADE\b", r"\bUNIVERSITA\b", r"\bUNIVERSITEIT\b", r"\bUNIVERSITET\b",
+    r"\bUNIWERSYTET\b", r"\bYLIOPISTO\b", r"\bCOLLEGE\b", r"\bPOLYTECHNIC\b", r"\bPOLITECNICO\b",
+    r"\bHOCHSCHULE\b", r"\bECOLE\b", r"\bINSTITUTE OF TECHNOLOGY\b",
+    r"\bINSTITUTE OF SCIENCE AND TECHNOLOGY\b", r"\bTECHNION\b", r"\bSCHOOL OF\b",
+    r"\bREGENTS OF\b", r"\bTRUSTEES OF\b",
+    "大学", "大學", "学院", "學院", "대학교", "대학",
+)
+GOVERNMENT_PATTERNS = (
+    r"\bACADEMY OF SCIENCES?\b", r"\bRESEARCH INSTITUTE\b", r"\bNATIONAL INSTITUTES?\b",
+    r"\bNATIONAL LABORATORY\b", r"\bCENTRE NATIONAL\b", r"\bCENTER NATIONAL\b", r"\bCNRS\b",
+    r"\bINSERM\b", r"\bCOMMISSARIAT\b", r"\bFRAUNHOFER\b", r"\bMAX PLANCK\b", r"\bCSIRO\b",
+    r"\bAGENCY\b", r"\bMINISTRY\b", r"\bGOVERNMENT\b", r"\bCONSEJO SUPERIOR\b",
+    r"\bRESEARCH COUNCIL\b", r"\bSECRETARY OF\b", r"\bSTATE OF\b",
+    "研究院", "研究所", "연구원",
+)
+BUSINESS_PATTERNS = (
+    r"\b(INC|INCORPORATED|LTD|LIMITED|LLC|LLP|CORP|CORPORATION|COMPANY|CO|GMBH|AG|SA|SAS|SPA|SRL|BV|NV|AB|AS|ASA|OY|OYJ|PLC|KK|KG|PTE|PTY)\b",
+    r"\bKABUSHIKI KAISHA\b", r"\bTECHNOLOGIES\b", r"\bGROUP\b", r"\bHOLDINGS?\b",
+    r"\bINDUSTRIES\b", r"\bELECTRONICS\b", r"\bPHARMACEUTICALS?\b",
+    "株式会社", "有限公司", "公司", "주식회사",
+)
+INDIVIDUAL_PATTERN = re.compile(r"^[^\d,]{2,40},\s*[^\d,]{2,40}$")
+"""A person is written "FAMILY NAME, Given names" in PCT publications."""
+
+_RULES = tuple(
+    (sector, re.compile("|".join(patterns)))
+    for sector, patterns in (
+        ("education", EDUCATION_PATTERNS),
+        ("government", GOVERNMENT_PATTERNS),
+        ("business", BUSINESS_PATTERNS),
+    )
+)
+
+
+def classify_name(raw_name):
+    """Guess an applicant's sector from its name; "other" when no rule applies.
+
+    Rules run on both the raw upper-cased name (which keeps legal suffixes such as LTD)
+    and the normalised one (which expands UNIV to UNIVERSITY), education first, since
+    "Institute of Technology" is a university while "Research Institute" is not.
+    """
+    upper = str(raw_name).upper()
+    texts = (upper, normalise_name(raw_name))
+    for sector, pattern in _RULES:
+        if any(pattern.search(text) for text in texts):
+            return sector
+    if INDIVIDUAL_PATTERN.match(str(raw_name).strip()):
+        return "individual"
+    return "other"
+
+
+def read_sector_overrides(path):
+    """Read the reviewed sector overrides (columns applicant, sector, note) as a dict
+    from the applicant's normalised name to its sector."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise MappingError(f"{path}: sector override table not found") from None
+    except UnicodeDecodeError as error:
+        raise MappingError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    overrides = {}
+    for line, row in enumerate(rows, start=2):
+        applicant, sector = (row.get("applicant") or "").strip(), (row.get("sector") or "").strip()
+        if sector not in SECTORS:
+            raise MappingError(
+                f"{path} line {line}: sector {sector!r} for {applicant!r} is not one of {', '.join(SECTORS)}"
+            )
+        overrides[normalise_name(applicant)] = sector
+    return overrides
