@@ -1,0 +1,128 @@
+"""Count published PCT applications per canonical applicant and publication year.
+
+WIPO credits each application to its first-named applicant only; whole counting credits
+every named applicant once, fractional counting gives each of n applicants 1/n. The same
+(publication, applicant) pair counts once, judged after names are harmonised. The heavy
+work is one DuckDB query over the input file.
+"""
+
+import pandas as pd
+
+from analysis.errors import OptionError
+from analysis.names import build_name_map
+from analysis.schema import COUNTING_RULES
+
+SEQUENCE_SHIFT = 1 << 32
+UNNUMBERED = 1 << 30
+"""A publication's rows are ordered by applicant_sequence (unnumbered rows last), then by
+file order: the order key is sequence * SEQUENCE_SHIFT + row, which fits in a BIGINT."""
+
+_CREDITED_SQL = {
+    "first-named": """
+        SELECT arg_min(year, order_key) AS year, arg_min(applicant, order_key) AS applicant, 1 AS credit
+        FROM named GROUP BY publication_number""",
+    "every-applicant": """
+        SELECT min(year) AS year, applicant, 1 AS credit
+        FROM named GROUP BY publication_number, applicant""",
+    "fractional": """
+        SELECT year, applicant, 1.0 / count(*) OVER (PARTITION BY publication_number) AS credit
+        FROM (SELECT publication_number, min(year) AS year, applicant
+              FROM named GROUP BY publication_number, applicant)""",
+}
+
+
+def check_counting_rule(counting):
+    """Raise OptionError unless ``counting`` is one of the supported rules."""
+    if counting not in COUNTING_RULES:
+        raise OptionError(f"unknown counting rule {counting!r}; use one of {', '.join(COUNTING_RULES)}")
+
+
+def name_variants(source):
+    """Return every distinct (name, country, sector, provenance) in the input with its row count.
+
+    One scan; everything about applicants (their canonical names, countries, sectors) is
+    decided on this small table rather than on the full input.
+    """
+    view = "records" if source.kind == "records" else "aggregates"
+    return source.connection.execute(
+        f"SELECT applicant_name, applicant_country, applicant_sector, provenance, count(*) AS rows "
+        f"FROM {view} GROUP BY ALL"
+    ).df()
+
+
+def _most_frequent(variants, column):
+    """Each applicant's most frequent non-missing value of ``column``, ties alphabetical."""
+    known = variants.dropna(subset=[column])
+    totals = known.groupby(["applicant", column], as_index=False)["rows"].sum()
+    totals = totals.sort_values(["applicant", "rows", column], ascending=[True, False, True])
+    return totals.drop_duplicates("applicant").set_index("applicant")[column]
+
+
+def applicant_attributes(variants, name_map, sector_overrides, classify):
+    """Decide each applicant's country, sector and provenance from all its rows.
+
+    Parameters
+    ----------
+    variants : DataFrame from name_variants (applicant_name, applicant_country,
+        applicant_sector, provenance, rows).
+    name_map : NameMap; sector_overrides : dict from normalised name to sector;
+    classify : function from a name to a sector, used where no row gives one.
+
+    Returns a DataFrame indexed by applicant with columns country, sector, provenance. The
+    most frequent value wins, so one applicant is never split across countries by a
+    stray row; the sector comes from the override table first, then the input, then rules.
+    """
+    table = variants.merge(name_map.table[["applicant_name", "key", "applicant"]], on="applicant_name")
+    attributes = pd.DataFrame({"country": _most_frequent(table, "applicant_country")})
+    given = _most_frequent(table, "applicant_sector")
+    keys = table.drop_duplicates("applicant").set_index("applicant")["key"]
+    attributes["sector"] = [
+        sector_overrides.get(keys[applicant]) or given.get(applicant) or classify(applicant)
+        for applicant in attributes.index
+    ]
+    attributes["provenance"] = _most_frequent(table, "provenance").reindex(attributes.index)
+    return attributes
+
+
+def count_published(source, aliases, sector_overrides, classify, counting="first-named"):
+    """Count published applications per applicant and year under a counting rule.
+
+    Returns (counts, name_map): counts has one row per (year, applicant) with columns year,
+    applicant, country, sector, provenance, published (int, or float for fractional
+    counting), sorted by year, then published descending, then applicant.
+    """
+    check_counting_rule(counting)
+    if source.kind == "aggregated" and counting != "first-named":
+        raise OptionError(
+            f"{source.path} holds counts already (aggregated input); it cannot be recounted "
+            f"with the {counting!r} rule"
+        )
+    variants = name_variants(source)
+    raw_names = variants.groupby("applicant_name", as_index=False)["rows"].sum()
+    name_map = build_name_map(raw_names, aliases)
+    attributes = applicant_attributes(variants, name_map, sector_overrides, classify)
+    connection = source.connection
+    connection.register("name_map", name_map.table[["applicant_name", "applicant"]])
+    if source.kind == "aggregated":
+        query = """
+            SELECT year, applicant, sum(published) AS published
+            FROM aggregates JOIN name_map USING (applicant_name) GROUP BY ALL"""
+    else:
+        query = f"""
+            WITH named AS (
+                SELECT publication_number, year(publication_date) AS year, applicant,
+                       least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) * {SEQUENCE_SHIFT} + _row AS order_key
+                FROM records JOIN name_map USING (applicant_name))
+            SELECT year, applicant, sum(credit) AS published FROM ({_CREDITED_SQL[counting]}) GROUP BY ALL"""
+    counts = connection.execute(query).df()
+    connection.unregister("name_map")
+    counts = counts.join(attributes, on="applicant")
+    counts["year"] = counts["year"].astype("int64")
+    if counting == "fractional" or not (counts["published"] % 1 == 0).all():
+        counts["published"] = counts["published"].astype("float64").round(6)
+    else:
+        counts["published"] = counts["published"].astype("int64")
+    counts = counts[["year", "applicant", "country", "sector", "provenance", "published"]]
+    order = counts.assign(_name=counts["applicant"].str.casefold())
+    order = order.sort_values(["year", "published", "_name", "country"], ascending=[True, False, True, True])
+    return order.drop(columns="_name").reset_index(drop=True), name_map

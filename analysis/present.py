@@ -1,0 +1,292 @@
+"""How the report notebooks show tables, figures and sentences: as escaped HTML.
+
+pandas' Styler and IPython's Markdown pass HTML through, so an applicant named
+``<script>`` would run in the report; everything here escapes every value it shows.
+Tables and the provenance also carry a JSON copy of their data (``application/vnd.pct.*``)
+that the renderer writes out as CSV, XLSX and the manifest.
+"""
+
+import base64
+import io
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.narrative import country_name
+from analysis.paths import PROJECT_ROOT
+from analysis.schema import COUNTING_DESCRIPTIONS, RANKING_DESCRIPTION, SECTOR_LABELS
+
+TABLE_MIMETYPE = "application/vnd.pct.table+json"
+PROVENANCE_MIMETYPE = "application/vnd.pct.provenance+json"
+
+PNG_DPI = 200
+"""Sharp in print at A4 width; fixed so that the same figure always gives the same bytes."""
+
+HEADERS = {
+    "rank": "Rank",
+    "applicant": "Applicant",
+    "country": "Country",
+    "sector": "Sector",
+    "label": "",
+    "year": "Year",
+    "published": "Published",
+    "published_previous": "Published, year before",
+    "published_change": "Change",
+    "rank_previous": "Rank, year before",
+    "rank_change": "Places gained",
+    "rank_overall": "Rank among all applicants",
+    "rank_sector": "Rank in sector",
+    "rank_sector_country": "Rank in sector and country",
+    "applicants": "Applicants",
+    "share": "Share (%)",
+}
+"""Readable headers for the pipeline's snake_case columns."""
+
+SIGNED_COLUMNS = ("published_change", "rank_change")
+
+PROVENANCE_MARKS = {"published": ("†", "published WIPO figure"), "synthetic": ("‡", "synthetic demo figure")}
+"""The mark after an applicant's name, and what it means, by the row's provenance."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One displayed result: escaped HTML, a plain-text fallback, and JSON data by mimetype."""
+
+    html: str
+    text: str
+    data: dict = field(default_factory=dict)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "text/plain": self.text, **self.data}
+
+    def _repr_html_(self):
+        return self.html
+
+
+def header(column):
+    """Return the readable header of a pipeline column."""
+    return HEADERS.get(column, column.replace("_", " ").capitalize())
+
+
+def ranking_columns(year, overall_rank=False):
+    """Return the columns of ``ranking.ranking_table`` to show, with headers naming the years."""
+    columns = {
+        "rank": "Rank",
+        "applicant": "Applicant",
+        "country": "Country",
+        "published_year_minus_2": str(year - 2),
+        "published_year_minus_1": str(year - 1),
+        "published": str(year),
+        "published_change": f"Change on {year - 1}",
+        "rank_change": f"Places gained since {year - 1}",
+    }
+    if overall_rank:
+        columns["rank_overall"] = "Rank among all applicants"
+    return columns
+
+
+def _is_missing(value):
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def json_value(value):
+    """Return ``value`` as JSON: None for missing, ints as ints, floats, or text."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return int(value) if float(value).is_integer() else float(value)
+    return str(value)
+
+
+def number(value, signed=False):
+    """Format a count, rank or share: thousands separators, one decimal for fractions."""
+    value = json_value(value)
+    if value is None:
+        return "–"
+    if not isinstance(value, (int, float)):
+        return str(value)
+    text = f"{abs(value):,}" if isinstance(value, int) else f"{abs(value):,.1f}"
+    if value < 0:
+        return f"−{text}"
+    return f"+{text}" if signed and value > 0 else text
+
+
+def _is_number(value):
+    return isinstance(json_value(value), (int, float))
+
+
+def _cell(row, column, align):
+    text = escape(number(row[column], signed=column in SIGNED_COLUMNS))
+    if column == "applicant" and not _is_missing(row.get("provenance")):
+        mark, meaning = PROVENANCE_MARKS[row["provenance"]]
+        text += f'<sup class="provenance" title="{escape(meaning)}">{mark}</sup>'
+    return f"<td{align}>{text}</td>"
+
+
+def table(df, name, caption, highlight=None, columns=None):
+    """Show ``df`` as an escaped HTML table and carry its data as JSON for CSV and XLSX.
+
+    ``columns`` chooses the columns to show: a list of pipeline columns, or a mapping of
+    column to header; all columns but ``provenance`` by default. Rows whose applicant is
+    ``highlight`` are marked; a provenance column becomes a mark after the applicant's
+    name, explained below the table, and stays in the JSON data.
+    """
+    if columns is None:
+        columns = [column for column in df.columns if column != "provenance"]
+    if not isinstance(columns, Mapping):
+        columns = {column: header(column) for column in columns}
+    # A column of numbers with a few words ("new") is still aligned as numbers.
+    align = {column: ' class="num"' if df[column].map(_is_number).any() else "" for column in columns}
+    head = "".join(f'<th scope="col"{align[column]}>{escape(label)}</th>' for column, label in columns.items())
+    body = []
+    for _, row in df.iterrows():
+        cells = "".join(_cell(row, column, align[column]) for column in columns)
+        marked = highlight is not None and row.get("applicant") == highlight
+        body.append(f'<tr class="highlight">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
+    foot = ""
+    if "provenance" in df.columns:
+        present = set(df["provenance"].dropna())
+        notes = [f"{mark} {meaning}" for key, (mark, meaning) in PROVENANCE_MARKS.items() if key in present]
+        if notes:
+            foot = f'<tfoot><tr><td colspan="{len(columns)}">{escape("; ".join(notes))}</td></tr></tfoot>'
+    html = (
+        f'<table class="data"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>{foot}</table>"
+    )
+    exported = list(columns) + (["provenance"] if "provenance" in df.columns and "provenance" not in columns else [])
+    data = {
+        "name": name,
+        "caption": caption,
+        "columns": exported,
+        "data": [[json_value(value) for value in row] for row in df[exported].itertuples(index=False)],
+    }
+    return Output(html, f"{caption} ({len(df):,} rows)", {TABLE_MIMETYPE: data})
+
+
+def figure(fig, alt, caption):
+    """Show a matplotlib figure as an embedded PNG with its alt text and caption, then close it."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    plt.close(fig)
+    source = base64.b64encode(buffer.getvalue()).decode("ascii")
+    html = (
+        f'<figure class="chart"><img alt="{escape(alt)}" src="data:image/png;base64,{source}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+    return Output(html, caption)
+
+
+def title(text, subtitle=None):
+    """Show the report's title, which names what markdown cannot: the institution and year."""
+    html = f'<h1 class="title">{escape(text)}</h1>'
+    if subtitle:
+        html += f'<p class="subtitle">{escape(subtitle)}</p>'
+    return Output(html, text)
+
+
+def paragraphs(*sentences):
+    """Show each sentence, or group of sentences, as its own paragraph."""
+    html = "".join(f"<p>{escape(sentence)}</p>" for sentence in sentences)
+    return Output(html, "\n\n".join(sentences))
+
+
+def note(text):
+    """Show a caveat or explanation set apart from the story."""
+    return Output(f'<p class="note">{escape(text)}</p>', text)
+
+
+def _change(current, previous, previous_year, better_when_lower):
+    """Describe the move from ``previous`` to ``current``: arrow, amount and class."""
+    if _is_missing(previous) or _is_missing(current):
+        return "", f"no figure for {previous_year}"
+    gain = previous - current if better_when_lower else current - previous
+    if gain == 0:
+        return "same", f"unchanged since {previous_year}"
+    arrow, direction = ("▲", "up") if gain > 0 else ("▼", "down")
+    amount = number(abs(gain))
+    unit = (" place" if abs(gain) == 1 else " places") if better_when_lower else ""
+    return direction, f"{arrow} {amount}{unit} since {previous_year}"
+
+
+def key_figures(profile):
+    """Show a row of cards: published applications and the three ranks, each with its change."""
+    current, previous = profile.current, profile.previous
+    sector = SECTOR_LABELS[profile.sector]
+    cards = [
+        ("Published PCT applications", current.published, "published", None, False),
+        ("Rank among all applicants", current.rank_overall, "rank_overall", current.applicants_overall, True),
+        (f"Rank among {sector}", current.rank_sector, "rank_sector", current.applicants_sector, True),
+        (
+            f"Rank among {sector} in {country_name(profile.country)}",
+            current.rank_sector_country,
+            "rank_sector_country",
+            current.applicants_sector_country,
+            True,
+        ),
+    ]
+    html, text = [], []
+    for label, value, attribute, out_of, is_rank in cards:
+        before = getattr(previous, attribute) if previous is not None else None
+        direction, change = _change(value, before, profile.year - 1, is_rank)
+        context = f"of {number(out_of)}" if out_of is not None else "in " + str(profile.year)
+        html.append(
+            f'<div class="card"><div class="label">{escape(label)}</div>'
+            f'<div class="value">{escape(number(value))}</div>'
+            f'<div class="context">{escape(context)}</div>'
+            f'<div class="change {direction}">{escape(change)}</div></div>'
+        )
+        text.append(f"{label}: {number(value)} ({change})")
+    return Output(f'<div class="key-figures">{"".join(html)}</div>', "\n".join(text))
+
+
+def display_path(path):
+    """Return ``path`` relative to the project, or only its name outside it.
+
+    Absolute paths of temporary folders would make two builds of the same report differ.
+    """
+    path = Path(path).resolve()
+    return path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else path.name
+
+
+def _parameter_value(value):
+    if isinstance(value, str) and Path(value).is_absolute():
+        return display_path(value)
+    return json_value(value)
+
+
+def provenance(dataset, parameters):
+    """Show how the report was made, and carry it as JSON for the manifest.
+
+    The inputs with their SHA-256 checksums, the counting and ranking rules, and the
+    notebook's parameters.
+    """
+    inputs = [{"path": display_path(item.path), "sha256": item.sha256} for item in dataset.inputs]
+    shown_parameters = {key: _parameter_value(value) for key, value in parameters.items()}
+    counting = dataset.counting
+    inputs_html = "".join(
+        f'<li><code>{escape(item["path"])}</code><br><span class="checksum">SHA-256 '
+        f'<code>{escape(item["sha256"])}</code></span></li>'
+        for item in inputs
+    )
+    parameters_html = "".join(
+        f"<li><code>{escape(key)}</code> = <code>{escape(repr(value))}</code></li>"
+        for key, value in shown_parameters.items()
+    )
+    html = (
+        '<dl class="provenance">'
+        f"<dt>Counting rule</dt><dd>{escape(counting)}: {escape(COUNTING_DESCRIPTIONS[counting])}</dd>"
+        f"<dt>Ranking rule</dt><dd>{escape(RANKING_DESCRIPTION.capitalize())}</dd>"
+        f"<dt>Inputs</dt><dd><ul>{inputs_html}</ul></dd>"
+        f"<dt>Parameters</dt><dd><ul>{parameters_html}</ul></dd>"
+        "</dl>"
+    )
+    data = {"inputs": inputs, "counting": counting, "parameters": shown_parameters}
+    text = f"Counting: {counting}; inputs: " + ", ".join(item["path"] for item in inputs)
+    return Output(html, text, {PROVENANCE_MIMETYPE: data})

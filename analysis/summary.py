@@ -1,0 +1,143 @@
+"""Tables the report notebooks show beside the core rankings: peers, positions, shares, movers.
+
+Each function takes the ranked table (one row per year and applicant: ``year``,
+``applicant``, ``country``, ``sector``, ``provenance``, ``published``, ``rank_overall``,
+``rank_sector``, ``rank_sector_country``) and returns a new table; nothing is read or
+written here.
+"""
+
+import pandas as pd
+
+from analysis.errors import UnknownInstitutionError, UnknownYearError
+from analysis.narrative import country_name
+from analysis.schema import SECTOR_LABELS
+
+SCOPE_RANKS = {
+    "overall": "rank_overall",
+    "sector": "rank_sector",
+    "sector_country": "rank_sector_country",
+}
+"""Which rank column orders the applicants of each scope."""
+
+OTHERS = "Others"
+
+
+def _year_rows(ranked, year):
+    rows = ranked[ranked["year"] == year]
+    if rows.empty:
+        raise UnknownYearError(f"no published applications for {year} in the data")
+    return rows
+
+
+def _scope_rows(ranked, year, applicant, scope):
+    """The year's applicants that share ``applicant``'s scope, best rank first."""
+    rows = _year_rows(ranked, year)
+    own = rows[rows["applicant"] == applicant]
+    if own.empty:
+        raise UnknownInstitutionError(f'"{applicant}" published no PCT application in {year}')
+    if scope in ("sector", "sector_country"):
+        rows = rows[rows["sector"] == own["sector"].iloc[0]]
+    if scope == "sector_country":
+        rows = rows[rows["country"] == own["country"].iloc[0]]
+    rank = SCOPE_RANKS[scope]
+    rows = rows.sort_values([rank, "applicant"], kind="stable").rename(columns={rank: "rank"})
+    return rows[["rank", "applicant", "country", "sector", "provenance", "published"]].reset_index(drop=True)
+
+
+def peers(ranked, year, applicant, scope="sector", neighbours=3):
+    """Return ``applicant`` with the ``neighbours`` applicants ranked just above and below it.
+
+    ``scope`` is "overall", "sector" or "sector_country". Columns: rank (in the scope),
+    applicant, country, sector, provenance, published.
+    """
+    rows = _scope_rows(ranked, year, applicant, scope)
+    position = rows.index[rows["applicant"] == applicant][0]
+    return rows.iloc[max(position - neighbours, 0): position + neighbours + 1].reset_index(drop=True)
+
+
+def standing_among_top(ranked, year, applicant, scope="sector", top=50):
+    """Return the scope's applicants ranked ``top`` or better, and ``applicant`` even when lower.
+
+    Ties at the boundary are all kept, as WIPO lists them. Columns: rank (in the scope),
+    applicant, country, sector, provenance, published, in_top (False only for ``applicant``
+    when it ranks below ``top``).
+    """
+    rows = _scope_rows(ranked, year, applicant, scope)
+    rows["in_top"] = rows["rank"] <= top
+    return rows[rows["in_top"] | (rows["applicant"] == applicant)].reset_index(drop=True)
+
+
+def _shares(rows, key):
+    table = rows.groupby(key, sort=False).agg(
+        applicants=("applicant", "size"), published=("published", "sum")
+    )
+    table["share"] = 100 * table["published"] / table["published"].sum()
+    return table.sort_values("published", ascending=False, kind="stable").reset_index()
+
+
+def shares_by_sector(ranked, year):
+    """Return each sector's part of the year's published applications.
+
+    Columns: sector, label (as WIPO names it), applicants, published, share (percent;
+    the shares sum to 100).
+    """
+    table = _shares(_year_rows(ranked, year), "sector")
+    table.insert(1, "label", table["sector"].map(SECTOR_LABELS).str.capitalize())
+    return table
+
+
+def shares_by_country(ranked, year, top=10):
+    """Return the ``top`` countries' parts of the year's published applications, the rest as "Others".
+
+    Columns: country (ISO code; "Others" for the rest), label (the country's name),
+    applicants, published, share (percent; the shares sum to 100).
+    """
+    table = _shares(_year_rows(ranked, year), "country")
+    table.loc[top:, "country"] = OTHERS
+    table = table.groupby("country", sort=False).sum().reset_index()
+    table.insert(1, "label", table["country"].map(lambda code: OTHERS if code == OTHERS else country_name(code)))
+    return table
+
+
+def biggest_movers(ranked, year, count=10, among_top=100, sector=None):
+    """Return the applicants that climbed or fell furthest in rank since the year before.
+
+    Only applicants with published applications in both years that rank ``among_top`` or
+    better in either year are compared, so that the long tail's jumps of thousands of
+    places at one or two applications do not crowd out the leaders. With ``sector``, ranks
+    within that sector are compared. Columns: applicant, country, sector, provenance,
+    published_previous, published, rank_previous, rank, rank_change (places climbed;
+    negative for a fall); the ``count`` biggest climbs then the ``count`` biggest falls.
+    """
+    rank = "rank_sector" if sector else "rank_overall"
+    columns = ["applicant", "published", rank]
+    current = _year_rows(ranked, year)
+    previous = _year_rows(ranked, year - 1)
+    if sector:
+        current, previous = (rows[rows["sector"] == sector] for rows in (current, previous))
+    both = current.merge(previous[columns], on="applicant", suffixes=("", "_previous"))
+    both = both[(both[rank] <= among_top) | (both[f"{rank}_previous"] <= among_top)]
+    both = both.rename(columns={rank: "rank", f"{rank}_previous": "rank_previous"})
+    both["rank_change"] = both["rank_previous"] - both["rank"]
+    both = both.sort_values(["rank_change", "rank"], ascending=[False, True], kind="stable")
+    climbs = both[both["rank_change"] > 0].head(count)
+    falls = both[both["rank_change"] < 0].tail(count)
+    movers = pd.concat([climbs, falls])
+    return movers[
+        ["applicant", "country", "sector", "provenance", "published_previous", "published",
+         "rank_previous", "rank", "rank_change"]
+    ].reset_index(drop=True)
+
+
+def provenance_counts(ranked, year):
+    """Return how many of the year's figures are published WIPO figures, synthetic, or from the input.
+
+    Columns: provenance ("published", "synthetic" or missing for the user's own data),
+    applicants, published.
+    """
+    rows = _year_rows(ranked, year)
+    return (
+        rows.groupby("provenance", dropna=False, sort=True)
+        .agg(applicants=("applicant", "size"), published=("published", "sum"))
+        .reset_index()
+    )
