@@ -8,7 +8,7 @@ from matplotlib import font_manager
 from matplotlib import rc_context
 from matplotlib import rcParams
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from analysis.narrative import country_name
 from analysis.schema import SECTOR_LABELS
@@ -98,7 +98,7 @@ def trend(profile):
     """
     table = profile.trend
     sector = SECTOR_LABELS[profile.sector]
-    figure, (counts, ranks) = _figure(5.2, rows=2)
+    figure, (counts, ranks) = _figure(6.0, rows=2)
     with rc_context(STYLE):
         bars = counts.bar(table["year"], table["published"], color=BLUE, width=0.6)
         counts.bar_label(bars, labels=[_count(value) for value in table["published"]], **VALUE_LABEL)
@@ -107,9 +107,9 @@ def trend(profile):
         counts.yaxis.set_major_formatter(THOUSANDS)
         counts.yaxis.set_major_locator(MaxNLocator(5, integer=True))
         scopes = (
-            ("rank_overall", "among all applicants", BLUE),
-            ("rank_sector", f"among {sector}", TEAL),
-            ("rank_sector_country", f"among {sector} in {country_name(profile.country)}", PURPLE),
+            ("rank_overall", "Rank among all applicants", BLUE),
+            ("rank_sector", f"Rank among {sector}", TEAL),
+            ("rank_sector_country", f"Rank among {sector} in {country_name(profile.country)}", PURPLE),
         )
         for column, label, colour in scopes:
             ranks.plot(table["year"], table[column], marker="o", color=colour, label=label)
@@ -118,12 +118,14 @@ def trend(profile):
                                ha="center", fontsize=7, color=colour)
         ranks.set_yscale("log")
         ranks.invert_yaxis()
+        ranks.margins(y=0.2)
+        ranks.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
         ranks.yaxis.set_major_formatter(THOUSANDS)
         ranks.yaxis.set_minor_locator(NullLocator())
         ranks.set_ylabel("Rank (log scale, best at top)")
         ranks.set_xlabel("Publication year")
         ranks.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ranks.legend(loc="upper left", bbox_to_anchor=(0, -0.25), ncols=3)
+        figure.legend(*ranks.get_legend_handles_labels(), loc="outside lower left")
     return figure
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.dataset import display_path
 from analysis.narrative import country_name
-from analysis.paths import PROJECT_ROOT
 from analysis.schema import COUNTING_DESCRIPTIONS, RANKING_DESCRIPTION, SECTOR_LABELS
 
 TABLE_MIMETYPE = "application/vnd.pct.table+json"
@@ -246,18 +246,18 @@ def key_figures(profile):
     return Output(f'<div class="key-figures">{"".join(html)}</div>', "\n".join(text))
 
 
-def display_path(path):
+def shown_path(path):
     """Return ``path`` relative to the project, or only its name outside it.
 
     Absolute paths of temporary folders would make two builds of the same report differ.
     """
-    path = Path(path).resolve()
-    return path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else path.name
+    shown = Path(display_path(path))
+    return shown.name if shown.is_absolute() else shown.as_posix()
 
 
 def _parameter_value(value):
     if isinstance(value, str) and Path(value).is_absolute():
-        return display_path(value)
+        return shown_path(value)
     return json_value(value)
 
 
@@ -267,7 +267,7 @@ def provenance(dataset, parameters):
     The inputs with their SHA-256 checksums, the counting and ranking rules, and the
     notebook's parameters.
     """
-    inputs = [{"path": display_path(item.path), "sha256": item.sha256} for item in dataset.inputs]
+    inputs = [{"path": shown_path(item.path), "sha256": item.sha256} for item in dataset.inputs]
     shown_parameters = {key: _parameter_value(value) for key, value in parameters.items()}
     counting = dataset.counting
     inputs_html = "".join(

@@ -8,25 +8,17 @@ written here.
 
 import pandas as pd
 
-from analysis.errors import UnknownInstitutionError, UnknownYearError
+from analysis.errors import UnknownInstitutionError
 from analysis.narrative import country_name
+from analysis.ranking import SCOPE_RANKS, check_year
 from analysis.schema import SECTOR_LABELS
-
-SCOPE_RANKS = {
-    "overall": "rank_overall",
-    "sector": "rank_sector",
-    "sector_country": "rank_sector_country",
-}
-"""Which rank column orders the applicants of each scope."""
 
 OTHERS = "Others"
 
 
 def _year_rows(ranked, year):
-    rows = ranked[ranked["year"] == year]
-    if rows.empty:
-        raise UnknownYearError(f"no published applications for {year} in the data")
-    return rows
+    check_year(ranked, year)
+    return ranked[ranked["year"] == year]
 
 
 def _scope_rows(ranked, year, applicant, scope):
@@ -39,7 +31,7 @@ def _scope_rows(ranked, year, applicant, scope):
         rows = rows[rows["sector"] == own["sector"].iloc[0]]
     if scope == "sector_country":
         rows = rows[rows["country"] == own["country"].iloc[0]]
-    rank = SCOPE_RANKS[scope]
+    rank, _ = SCOPE_RANKS[scope]
     rows = rows.sort_values([rank, "applicant"], kind="stable").rename(columns={rank: "rank"})
     return rows[["rank", "applicant", "country", "sector", "provenance", "published"]].reset_index(drop=True)
 
@@ -112,7 +104,7 @@ def biggest_movers(ranked, year, count=10, among_top=100, sector=None):
     rank = "rank_sector" if sector else "rank_overall"
     columns = ["applicant", "published", rank]
     current = _year_rows(ranked, year)
-    previous = _year_rows(ranked, year - 1)
+    previous = ranked[ranked["year"] == year - 1]
     if sector:
         current, previous = (rows[rows["sector"] == sector] for rows in (current, previous))
     both = current.merge(previous[columns], on="applicant", suffixes=("", "_previous"))

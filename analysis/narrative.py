@@ -1,0 +1,109 @@
+"""Sentences written from the numbers: ordinals, country names and the headline."""
+
+import pycountry
+
+from analysis.schema import COUNTING_DESCRIPTIONS, SECTOR_LABELS
+
+COUNTRY_NAMES = {
+    "KR": "the Republic of Korea", "KP": "the Democratic People's Republic of Korea",
+    "TW": "Taiwan", "IR": "Iran", "RU": "the Russian Federation", "US": "the United States",
+    "GB": "the United Kingdom", "NL": "the Netherlands", "CZ": "Czechia", "VN": "Viet Nam",
+    "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "MD": "the Republic of Moldova",
+}
+"""Names as WIPO writes them in running text, where ISO's list reads awkwardly."""
+
+COUNTRY_ADJECTIVES = {
+    "AT": "Austrian", "AU": "Australian", "BE": "Belgian", "BR": "Brazilian", "CA": "Canadian",
+    "CH": "Swiss", "CN": "Chinese", "DE": "German", "DK": "Danish", "ES": "Spanish",
+    "FI": "Finnish", "FR": "French", "GB": "British", "IE": "Irish", "IL": "Israeli",
+    "IN": "Indian", "IT": "Italian", "JP": "Japanese", "KR": "Korean", "NL": "Dutch",
+    "NO": "Norwegian", "NZ": "New Zealand", "PL": "Polish", "PT": "Portuguese",
+    "RU": "Russian", "SA": "Saudi", "SE": "Swedish", "SG": "Singaporean", "TR": "Turkish",
+    "US": "US", "ZA": "South African",
+}
+
+
+def ordinal(number):
+    """Return 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 101st, 111th, 836th."""
+    number = int(number)
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def format_count(value):
+    """Whole counts with thousands separators; fractional counts to one decimal."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+
+
+def applications(value):
+    """'1 PCT application', '53 PCT applications'."""
+    return f"{format_count(value)} PCT application{'' if float(value) == 1 else 's'}"
+
+
+def country_name(code):
+    """The English name of an ISO 3166-1 alpha-2 code, for running text ('China')."""
+    if code in COUNTRY_NAMES:
+        return COUNTRY_NAMES[code]
+    country = pycountry.countries.get(alpha_2=str(code))
+    if country is None:
+        return str(code)
+    return getattr(country, "common_name", None) or country.name
+
+
+def sector_in_country(sector, code):
+    """'Chinese educational institutions' or 'educational institutions in Brazil'."""
+    label = SECTOR_LABELS[sector]
+    if code in COUNTRY_ADJECTIVES:
+        return f"{COUNTRY_ADJECTIVES[code]} {label}"
+    return f"{label} in {country_name(code)}"
+
+
+def headline(profile):
+    """The story sentence of a profile, in the style of WIPO's press coverage.
+
+    "In 2018, Dalian University of Technology published 53 PCT applications, which ranked
+    it 44th among the world's educational institutions, 8th among Chinese educational
+    institutions and 836th among all PCT applicants."
+    """
+    now = profile.current
+    if profile.counting == "first-named":
+        verb = f"published {applications(now.published)}"
+    else:
+        verb = f"was credited with {applications(now.published)} ({profile.counting} counting)"
+    return (
+        f"In {profile.year}, {profile.institution} {verb}, which ranked it "
+        f"{ordinal(now.rank_sector)} among the world's {SECTOR_LABELS[profile.sector]}, "
+        f"{ordinal(now.rank_sector_country)} among {sector_in_country(profile.sector, profile.country)} "
+        f"and {ordinal(now.rank_overall)} among all PCT applicants."
+    )
+
+
+def change_sentence(profile):
+    """How the year compares with the one before, or that there is no figure for it."""
+    before = profile.previous
+    if before is None:
+        if profile.provenance == "published":
+            return f"WIPO's tables reproduced here give no figure for {profile.institution} in {profile.year - 1}."
+        return f"{profile.institution} published no PCT applications in {profile.year - 1} in this data: it is a new entrant."
+    difference = float(profile.current.published) - float(before.published)
+    if difference == 0:
+        count = f"the same number as in {before.year}"
+    else:
+        count = f"{format_count(abs(difference))} {'more' if difference > 0 else 'fewer'} than in {before.year}"
+    moved = before.rank_sector - profile.current.rank_sector
+    if moved == 0:
+        place = f"it kept its place among {SECTOR_LABELS[profile.sector]} ({ordinal(before.rank_sector)})"
+    else:
+        direction = "up" if moved > 0 else "down"
+        places = f"{abs(moved)} place{'s' if abs(moved) != 1 else ''}"
+        place = f"it moved {direction} {places} among {SECTOR_LABELS[profile.sector]}, from {ordinal(before.rank_sector)}"
+    return f"That is {count}; {place}."
+
+
+def counting_sentence(counting):
+    """The counting rule in force, as a sentence for the methods section."""
+    return f"Counting rule: {COUNTING_DESCRIPTIONS[counting]}."
