@@ -10,7 +10,8 @@ from matplotlib import rcParams
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from analysis.narrative import country_name
+from analysis.narrative import sector_in_country
+from analysis.present import number
 from analysis.schema import SECTOR_LABELS
 
 WIDTH = 7.0
@@ -86,10 +87,6 @@ def _short(name, length=48):
     return name if len(name) <= length else name[: length - 1] + "…"
 
 
-def _count(value):
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def trend(profile):
     """Draw the institution's published applications and its three ranks, year by year.
 
@@ -101,7 +98,7 @@ def trend(profile):
     figure, (counts, ranks) = _figure(6.0, rows=2)
     with rc_context(STYLE):
         bars = counts.bar(table["year"], table["published"], color=BLUE, width=0.6)
-        counts.bar_label(bars, labels=[_count(value) for value in table["published"]], **VALUE_LABEL)
+        counts.bar_label(bars, labels=[number(value) for value in table["published"]], **VALUE_LABEL)
         counts.set_title(f"{profile.institution}: published PCT applications and ranks")
         counts.set_ylabel("Published applications")
         counts.yaxis.set_major_formatter(THOUSANDS)
@@ -109,7 +106,7 @@ def trend(profile):
         scopes = (
             ("rank_overall", "Rank among all applicants", BLUE),
             ("rank_sector", f"Rank among {sector}", TEAL),
-            ("rank_sector_country", f"Rank among {sector} in {country_name(profile.country)}", PURPLE),
+            ("rank_sector_country", f"Rank among {sector_in_country(profile.sector, profile.country)}", PURPLE),
         )
         for column, label, colour in scopes:
             ranks.plot(table["year"], table[column], marker="o", color=colour, label=label)
@@ -155,7 +152,7 @@ def standing(table, institution, title):
     labels = [f"{rank:,}. {_short(name)}" for rank, name in zip(table["rank"], table["applicant"])]
     values = list(table["published"])
     colours = [ORANGE if name == institution else BLUE for name in table["applicant"]]
-    value_labels = [_count(value) for value in values]
+    value_labels = [number(value) for value in values]
     outside = int((~table["in_top"]).sum())
     if outside:
         # An empty row labelled with an ellipsis stands for the applicants in between.
@@ -194,7 +191,7 @@ def movers(table, title):
         for name, before, after in zip(table["applicant"], table["rank_previous"], table["rank"])
     ]
     colours = [BLUE if change > 0 else ORANGE for change in table["rank_change"]]
-    value_labels = [f"{change:+,}" for change in table["rank_change"]]
+    value_labels = [number(change, signed=True) for change in table["rank_change"]]
     figure, axes = _horizontal_bars(
         labels, list(table["rank_change"]), value_labels, colours, title, "Places gained (negative: places lost)"
     )

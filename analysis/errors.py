@@ -24,11 +24,13 @@ class ValidationError(PctError):
         self.path = path
         self.problems = list(problems)
         self.total = total
+        if total == 1:
+            super().__init__(f"{path} {self.problems[0]}")
+            return
         shown = "\n".join(f"  - {problem}" for problem in self.problems)
         more = total - len(self.problems)
         tail = f"\n  … and {more:,} more" if more > 0 else ""
-        noun = "problem" if total == 1 else "problems"
-        super().__init__(f"{path}: {total:,} {noun} in the data\n{shown}{tail}")
+        super().__init__(f"{path}: {total:,} problems in the data\n{shown}{tail}")
 
 
 class MappingError(PctError):

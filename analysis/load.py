@@ -85,7 +85,7 @@ class Source:
 
     def locate(self, row):
         """Name a data row the way the user's editor shows it."""
-        return f"{self.path.name} {self.row_label} {row + self.row_offset}"
+        return f"{self.row_label} {row + self.row_offset}"
 
 
 def file_sha256(path):

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.dataset import display_path
-from analysis.narrative import country_name
+from analysis.narrative import format_count, ordinal, sector_in_country
 from analysis.schema import COUNTING_DESCRIPTIONS, RANKING_DESCRIPTION, SECTOR_LABELS
 
 TABLE_MIMETYPE = "application/vnd.pct.table+json"
@@ -112,7 +112,7 @@ def number(value, signed=False):
         return "–"
     if not isinstance(value, (int, float)):
         return str(value)
-    text = f"{abs(value):,}" if isinstance(value, int) else f"{abs(value):,.1f}"
+    text = format_count(abs(value))
     if value < 0:
         return f"−{text}"
     return f"+{text}" if signed and value > 0 else text
@@ -216,49 +216,51 @@ def _change(current, previous, previous_year, better_when_lower):
 
 
 def key_figures(profile):
-    """Show a row of cards: published applications and the three ranks, each with its change."""
-    current, previous = profile.current, profile.previous
-    sector = SECTOR_LABELS[profile.sector]
+    """Show a row of cards: published applications and the three ranks, each with its change.
+
+    An arrow up means better: more applications, or a rank nearer the top.
+    """
+    now, before, last_year = profile.current, profile.previous, profile.year - 1
+    scopes = (
+        ("rank_overall", "applicants_overall", "all applicants"),
+        ("rank_sector", "applicants_sector", SECTOR_LABELS[profile.sector]),
+        ("rank_sector_country", "applicants_sector_country", sector_in_country(profile.sector, profile.country)),
+    )
     cards = [
-        ("Published PCT applications", current.published, "published", None, False),
-        ("Rank among all applicants", current.rank_overall, "rank_overall", current.applicants_overall, True),
-        (f"Rank among {sector}", current.rank_sector, "rank_sector", current.applicants_sector, True),
         (
-            f"Rank among {sector} in {country_name(profile.country)}",
-            current.rank_sector_country,
-            "rank_sector_country",
-            current.applicants_sector_country,
-            True,
-        ),
-    ]
-    html, text = [], []
-    for label, value, attribute, out_of, is_rank in cards:
-        before = getattr(previous, attribute) if previous is not None else None
-        direction, change = _change(value, before, profile.year - 1, is_rank)
-        context = f"of {number(out_of)}" if out_of is not None else "in " + str(profile.year)
-        html.append(
-            f'<div class="card"><div class="label">{escape(label)}</div>'
-            f'<div class="value">{escape(number(value))}</div>'
-            f'<div class="context">{escape(context)}</div>'
-            f'<div class="change {direction}">{escape(change)}</div></div>'
+            "Published PCT applications", number(now.published), f"in {profile.year}",
+            _change(now.published, getattr(before, "published", None), last_year, better_when_lower=False),
         )
-        text.append(f"{label}: {number(value)} ({change})")
-    return Output(f'<div class="key-figures">{"".join(html)}</div>', "\n".join(text))
+    ]
+    cards += [
+        (
+            f"Rank among {scope}", ordinal(getattr(now, rank)), f"of {number(getattr(now, size))}",
+            _change(getattr(now, rank), getattr(before, rank, None), last_year, better_when_lower=True),
+        )
+        for rank, size, scope in scopes
+    ]
+    html = "".join(
+        f'<div class="card"><div class="label">{escape(label)}</div>'
+        f'<div class="value">{escape(value)}</div><div class="context">{escape(context)}</div>'
+        f'<div class="change {direction}">{escape(change)}</div></div>'
+        for label, value, context, (direction, change) in cards
+    )
+    text = "\n".join(f"{label}: {value} {context} ({change})" for label, value, context, (_, change) in cards)
+    return Output(f'<div class="key-figures">{html}</div>', text)
 
 
 def shown_path(path):
-    """Return ``path`` relative to the project, or only its name outside it.
+    """Return an absolute ``path`` relative to the project, or only its name outside it.
 
-    Absolute paths of temporary folders would make two builds of the same report differ.
+    Absolute paths of temporary folders would make two builds of the same report differ;
+    relative paths are shown as given.
     """
-    shown = Path(display_path(path))
+    shown = Path(display_path(path)) if Path(path).is_absolute() else Path(path)
     return shown.name if shown.is_absolute() else shown.as_posix()
 
 
 def _parameter_value(value):
-    if isinstance(value, str) and Path(value).is_absolute():
-        return shown_path(value)
-    return json_value(value)
+    return shown_path(value) if isinstance(value, str) and Path(value).is_absolute() else json_value(value)
 
 
 def provenance(dataset, parameters):

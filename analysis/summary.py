@@ -87,7 +87,9 @@ def shares_by_country(ranked, year, top=10):
     table = _shares(_year_rows(ranked, year), "country")
     table.loc[top:, "country"] = OTHERS
     table = table.groupby("country", sort=False).sum().reset_index()
-    table.insert(1, "label", table["country"].map(lambda code: OTHERS if code == OTHERS else country_name(code)))
+    # Running text says "the United States"; a label starts with the name itself.
+    names = table["country"].map(lambda code: OTHERS if code == OTHERS else country_name(code).removeprefix("the "))
+    table.insert(1, "label", names)
     return table
 
 

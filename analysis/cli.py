@@ -1,0 +1,197 @@
+"""The ``pct-report`` command: each subcommand is one call into the library.
+
+User mistakes arrive as PctError subclasses and leave as one line on stderr with a
+non-zero exit, never a traceback.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analysis.errors import OptionError, PctError
+from analysis.paths import DEMO_DATA, REPORTS_DIR
+from analysis.schema import COUNTING_RULES, DEFAULT_TOP, SECTORS
+
+EXIT_USER_ERROR = 2
+
+
+def _data_options(parser):
+    parser.add_argument("--data", type=Path, default=None, help=f"input file: CSV, TSV, Parquet or XLSX (default: the demo data, {DEMO_DATA.name})")
+    parser.add_argument("--columns", type=Path, default=None, help="YAML column mapping for your own headers, date format and multi-applicant cells")
+    parser.add_argument("--counting", choices=COUNTING_RULES, default="first-named", help="counting rule (default: first-named, as WIPO)")
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _load(args):
+    from analysis.dataset import load_dataset
+
+    return load_dataset(args.data, counting=args.counting, column_map=args.columns)
+
+
+def cmd_profile(args):
+    from analysis.narrative import change_sentence, headline
+    from analysis.profile import institution_profile
+
+    profile = institution_profile(_load(args), args.institution, args.year)
+    if args.json:
+        print(json.dumps(profile.to_dict() | {"headline": headline(profile)}, ensure_ascii=False, indent=2))
+    else:
+        print(headline(profile))
+        print(change_sentence(profile))
+        print()
+        print(profile.trend.to_string(index=False))
+
+
+def cmd_rank(args):
+    from analysis.ranking import ranking_table
+
+    table = ranking_table(_load(args).ranked, args.year, args.sector, args.country, args.top)
+    if args.format == "csv":
+        sys.stdout.write(table.to_csv(index=False))
+    elif args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False, indent=2))
+    else:
+        print(table.to_string(index=False) if len(table) else "(no applicants in this scope)")
+
+
+def cmd_validate(args):
+    dataset = _load(args)
+    years = dataset.years
+    print(
+        f"{args.data or DEMO_DATA}: valid; {dataset.rows:,} rows, {dataset.ranked['applicant'].nunique():,} applicants, "
+        f"years {years[0]}–{years[-1]}"
+    )
+    for alias in dataset.unused_aliases:
+        print(f"note: alias {alias.raw_name!r} → {alias.canonical_name!r} matches no name in this data")
+
+
+def cmd_applicants(args):
+    from analysis.search import search_applicants
+
+    found = search_applicants(_load(args).ranked, args.search, args.limit)
+    print(found.to_string(index=False) if len(found) else f"no applicant matches {args.search!r}")
+
+
+def cmd_variants(args):
+    from analysis.names import likely_variants
+
+    totals = _load(args).ranked.groupby("applicant", as_index=False)["published"].sum()
+    pairs = likely_variants(totals, args.threshold, args.limit)
+    print(pairs.to_string(index=False) if len(pairs) else "no likely variants above the threshold")
+
+
+def cmd_demo(args):
+    from analysis.demo import write_demo_data
+
+    print(write_demo_data(args.output))
+
+
+def _institutions(args):
+    names = list(args.institution or [])
+    if args.institutions_file:
+        try:
+            lines = Path(args.institutions_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise OptionError(f"{args.institutions_file}: cannot read the institutions file ({error})") from None
+        names += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return names
+
+
+def cmd_build(args):
+    from analysis.build import build_reports, expand_jobs, parse_years
+
+    years = list(args.year or []) + (parse_years(args.years) if args.years else [])
+    institutions = _institutions(args)
+    if not years:
+        raise OptionError("give --year or --years")
+    if not institutions and not args.annual:
+        raise OptionError("nothing to build: give --institution, --institutions-file or --annual")
+    jobs = expand_jobs(
+        years, institutions, args.annual,
+        data_path=str(args.data) if args.data else None, counting=args.counting, top_n=args.top, country=args.country,
+    )
+    outcomes = build_reports(jobs, Path(args.output_dir), workers=args.workers, progress=not args.quiet)
+    failed = [outcome for outcome in outcomes if not getattr(outcome, "ok", True)]
+    for outcome in outcomes:
+        if getattr(outcome, "ok", True):
+            print(f"{outcome.html}\n{outcome.pdf}")
+    if failed:
+        for outcome in failed:
+            print(f"pct-report: error: {outcome.error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="pct-report", description="Count and rank published PCT applications the way WIPO does, and render reports.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    profile = commands.add_parser("profile", help="one institution in one year: counts, ranks and the headline")
+    profile.add_argument("--year", type=int, required=True)
+    profile.add_argument("--institution", required=True)
+    profile.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _data_options(profile)
+    profile.set_defaults(run=cmd_profile)
+
+    rank = commands.add_parser("rank", help="the ranking of a year: all applicants, a sector, or a sector in a country")
+    rank.add_argument("--year", type=int, required=True)
+    rank.add_argument("--sector", choices=SECTORS)
+    rank.add_argument("--country", help="ISO 3166-1 alpha-2 code; needs --sector")
+    rank.add_argument("--top", type=_positive, default=DEFAULT_TOP)
+    rank.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _data_options(rank)
+    rank.set_defaults(run=cmd_rank)
+
+    validate = commands.add_parser("validate", help="check an input file and report every problem")
+    _data_options(validate)
+    validate.set_defaults(run=cmd_validate)
+
+    applicants = commands.add_parser("applicants", help="find applicants by name")
+    applicants.add_argument("--search", required=True)
+    applicants.add_argument("--limit", type=_positive, default=20)
+    _data_options(applicants)
+    applicants.set_defaults(run=cmd_applicants)
+
+    variants = commands.add_parser("variants", help="list likely unmerged spellings of one applicant, for review")
+    variants.add_argument("--threshold", type=float, default=90.0, help="similarity from 0 to 100 (default 90)")
+    variants.add_argument("--limit", type=_positive, default=50)
+    _data_options(variants)
+    variants.set_defaults(run=cmd_variants)
+
+    demo = commands.add_parser("demo", help="generate the synthetic demo data")
+    demo.add_argument("--output", type=Path, default=DEMO_DATA)
+    demo.set_defaults(run=cmd_demo)
+
+    build = commands.add_parser("build", help="render reports (HTML, PDF, tables) for years × institutions")
+    build.add_argument("--year", type=int, action="append", help="a year (repeatable)")
+    build.add_argument("--years", help="years such as 2016-2019 or 2016,2018")
+    build.add_argument("--institution", action="append", help="an institution (repeatable)")
+    build.add_argument("--institutions-file", type=Path, help="one institution per line; # starts a comment")
+    build.add_argument("--annual", action="store_true", help="also build the annual rankings report of each year")
+    build.add_argument("--country", default="CN", help="the country whose ranking the annual report shows (default CN)")
+    build.add_argument("--top", type=_positive, default=DEFAULT_TOP)
+    build.add_argument("--workers", type=_positive, default=2, help="parallel workers (default 2)")
+    build.add_argument("--output-dir", default=str(REPORTS_DIR), help="where reports go (default reports/)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    _data_options(build)
+    build.set_defaults(run=cmd_build)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except PctError as error:
+        print(f"pct-report: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("pct-report: interrupted", file=sys.stderr)
+        return 130
