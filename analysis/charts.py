@@ -4,6 +4,7 @@ Figures are built with ``matplotlib.figure.Figure`` rather than pyplot, so that 
 shown twice by the notebook's inline backend and no global figure state is shared.
 """
 
+import pandas as pd
 from matplotlib import font_manager
 from matplotlib import rc_context
 from matplotlib import rcParams
@@ -95,7 +96,7 @@ def trend(profile):
     """
     table = profile.trend
     sector = SECTOR_LABELS[profile.sector]
-    figure, (counts, ranks) = _figure(6.0, rows=2)
+    figure, (counts, ranks) = _figure(5.2, rows=2)
     with rc_context(STYLE):
         bars = counts.bar(table["year"], table["published"], color=BLUE, width=0.6)
         counts.bar_label(bars, labels=[number(value) for value in table["published"]], **VALUE_LABEL)
@@ -128,7 +129,7 @@ def trend(profile):
 
 def _horizontal_bars(labels, values, value_labels, colours, title, xlabel):
     """Bars from top to bottom in the given order, each with its value printed at its end."""
-    figure, (axes,) = _figure(0.6 + 0.22 * len(labels))
+    figure, (axes,) = _figure(0.7 + 0.2 * len(labels))
     with rc_context(STYLE):
         positions = range(len(labels))
         bars = axes.barh(positions, values, color=colours, height=0.7)
@@ -144,21 +145,25 @@ def _horizontal_bars(labels, values, value_labels, colours, title, xlabel):
     return figure, axes
 
 
-def standing(table, institution, title):
-    """Draw a scope's top applicants with ``institution`` highlighted, after a gap when outside.
+def standing(table, institution, title, bars=20):
+    """Draw the first ``bars`` applicants of a ranking and ``institution``, after a gap when lower.
 
-    ``table`` is ``summary.standing_among_top``'s result: rank, applicant, published, in_top.
+    ``table`` is ranked best first with columns rank, applicant, published, such as
+    ``summary.standing_among_top``'s result. More than about twenty bars would not stay
+    legible once the chart is scaled to the height of an A4 page.
     """
-    labels = [f"{rank:,}. {_short(name)}" for rank, name in zip(table["rank"], table["applicant"])]
-    values = list(table["published"])
-    colours = [ORANGE if name == institution else BLUE for name in table["applicant"]]
+    shown = table.head(bars)
+    own = table[table["applicant"] == institution]
+    gap = not own.index.isin(shown.index).all()
+    rows = pd.concat([shown, own]) if gap else shown
+    labels = [f"{rank:,}. {_short(name)}" for rank, name in zip(rows["rank"], rows["applicant"])]
+    values = list(rows["published"])
+    colours = [ORANGE if name == institution else BLUE for name in rows["applicant"]]
     value_labels = [number(value) for value in values]
-    outside = int((~table["in_top"]).sum())
-    if outside:
+    if gap:
         # An empty row labelled with an ellipsis stands for the applicants in between.
-        at = len(labels) - outside
-        for column, gap in ((labels, "…"), (values, 0), (colours, "none"), (value_labels, "")):
-            column.insert(at, gap)
+        for column, filler in ((labels, "…"), (values, 0), (colours, "none"), (value_labels, "")):
+            column.insert(len(shown), filler)
     figure, axes = _horizontal_bars(labels, values, value_labels, colours, title, "Published applications")
     for label, colour in zip(axes.get_yticklabels(), colours):
         if colour == ORANGE:

@@ -72,10 +72,10 @@ def applicant_attributes(variants, name_map, sector_overrides, classify):
     most frequent value wins, so one applicant is never split across countries by a
     stray row; the sector comes from the override table first, then the input, then rules.
     """
-    table = variants.merge(name_map.table[["applicant_name", "key", "applicant"]], on="applicant_name")
+    table = variants.merge(name_map.table[["applicant_name", "group", "applicant"]], on="applicant_name")
     attributes = pd.DataFrame({"country": _most_frequent(table, "applicant_country")})
     given = _most_frequent(table, "applicant_sector")
-    keys = table.drop_duplicates("applicant").set_index("applicant")["key"]
+    keys = table.drop_duplicates("applicant").set_index("applicant")["group"]
     attributes["sector"] = [
         sector_overrides.get(keys[applicant]) or given.get(applicant) or classify(applicant)
         for applicant in attributes.index

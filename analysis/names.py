@@ -108,17 +108,25 @@ def _display_preference(name):
 class NameMap:
     """How every raw name in the data maps to one canonical applicant.
 
-    ``table`` has columns applicant_name (raw, as in the data), key (normalised) and
+    ``table`` has columns applicant_name (raw, as in the data), key (its normalised
+    form), group (the key after aliases, shared by all names of one applicant) and
     applicant (canonical display name). ``unused_aliases`` lists alias rows that matched
     no name in the data, so that a reviewer sees stale entries.
     """
 
     table: pd.DataFrame
+    aliases: tuple
     unused_aliases: tuple
 
     def key_to_applicant(self):
-        """Return a dict from normalised key to canonical applicant, for look-ups."""
-        return dict(zip(self.table["key"], self.table["applicant"]))
+        """Return a dict from any known spelling's normalised key to its applicant, for look-ups."""
+        lookup = dict(zip(self.table["group"], self.table["applicant"]))
+        lookup.update(zip(self.table["key"], self.table["applicant"]))
+        for alias in self.aliases:
+            applicant = lookup.get(normalise_name(alias.canonical_name))
+            if applicant is not None:
+                lookup.setdefault(normalise_name(alias.raw_name), applicant)
+        return lookup
 
 
 def build_name_map(raw_names, aliases):
@@ -138,20 +146,21 @@ def build_name_map(raw_names, aliases):
     names["key"] = names["applicant_name"].map(normalise_name)
     alias_key = {normalise_name(a.raw_name): normalise_name(a.canonical_name) for a in aliases}
     canonical_display = {normalise_name(a.canonical_name): a.canonical_name for a in aliases}
-    names["key"] = names["key"].map(lambda key: alias_key.get(key, key))
+    names["group"] = names["key"].map(lambda key: alias_key.get(key, key))
     preference = names["applicant_name"].map(_display_preference)
     names["miscased"] = preference.str[0]
     names["abbreviated"] = preference.str[1]
     best = names.sort_values(
-        ["key", "miscased", "abbreviated", "rows", "applicant_name"],
+        ["group", "miscased", "abbreviated", "rows", "applicant_name"],
         ascending=[True, True, True, False, True],
-    ).drop_duplicates("key")
-    display = dict(zip(best["key"], best["applicant_name"]))
-    display.update({key: name for key, name in canonical_display.items() if key in display})
-    names["applicant"] = names["key"].map(display)
-    present_keys = set(names["applicant_name"].map(normalise_name))
+    ).drop_duplicates("group")
+    display = dict(zip(best["group"], best["applicant_name"]))
+    display.update({group: name for group, name in canonical_display.items() if group in display})
+    names["applicant"] = names["group"].map(display)
+    present_keys = set(names["key"])
     unused = tuple(a for a in aliases if normalise_name(a.raw_name) not in present_keys)
-    return NameMap(names[["applicant_name", "key", "applicant"]].reset_index(drop=True), unused)
+    table = names[["applicant_name", "key", "group", "applicant"]].reset_index(drop=True)
+    return NameMap(table, tuple(aliases), unused)
 
 
 def _close_pairs(keys, threshold):

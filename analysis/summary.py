@@ -51,12 +51,10 @@ def standing_among_top(ranked, year, applicant, scope="sector", top=50):
     """Return the scope's applicants ranked ``top`` or better, and ``applicant`` even when lower.
 
     Ties at the boundary are all kept, as WIPO lists them. Columns: rank (in the scope),
-    applicant, country, sector, provenance, published, in_top (False only for ``applicant``
-    when it ranks below ``top``).
+    applicant, country, sector, provenance, published.
     """
     rows = _scope_rows(ranked, year, applicant, scope)
-    rows["in_top"] = rows["rank"] <= top
-    return rows[rows["in_top"] | (rows["applicant"] == applicant)].reset_index(drop=True)
+    return rows[(rows["rank"] <= top) | (rows["applicant"] == applicant)].reset_index(drop=True)
 
 
 def _shares(rows, key):
@@ -123,15 +121,21 @@ def biggest_movers(ranked, year, count=10, among_top=100, sector=None):
     ].reset_index(drop=True)
 
 
-def provenance_counts(ranked, year):
-    """Return how many of the year's figures are published WIPO figures, synthetic, or from the input.
+SOURCES = {"published": "Published WIPO figure", "synthetic": "Synthetic demo data"}
+"""How the provenance of a figure reads in a report; figures without one come from the input."""
 
-    Columns: provenance ("published", "synthetic" or missing for the user's own data),
-    applicants, published.
+
+def provenance_counts(ranked, year):
+    """Return how many of the year's applicants and applications each source of figures gives.
+
+    Columns: source (readable), provenance ("published", "synthetic" or missing for the
+    user's own data), applicants, published.
     """
     rows = _year_rows(ranked, year)
-    return (
+    table = (
         rows.groupby("provenance", dropna=False, sort=True)
         .agg(applicants=("applicant", "size"), published=("published", "sum"))
         .reset_index()
     )
+    table.insert(0, "source", table["provenance"].map(SOURCES).fillna("Input data"))
+    return table
