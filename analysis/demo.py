@@ -138,7 +138,9 @@ def fill_ranks(anchors, known_counts, rng):
 
     Rank is 1 + the number of applicants with strictly more, so rank - 1 applicants must
     count more than each anchor; those not already known are drawn strictly between it and
-    the anchor above, so that no tie appears that the table does not print.
+    the anchor above, so that no tie appears that the table does not print. Where no whole
+    number lies between (2014: Stanford 113 at 201st, Columbia 112 at 206th), the table
+    itself implies that they tie with the anchor above, and so they do.
     """
     known_counts = np.asarray(known_counts)
     fills, placed, above = [], 0, None
@@ -149,9 +151,10 @@ def fill_ranks(anchors, known_counts, rng):
         if needed:
             high = above.count if above else math.ceil(anchor.count * HEAD_RATIO)
             if high - anchor.count < 2:
-                raise DemoCalibrationError(f"{anchor.label}: {needed} applicants must count strictly between {anchor.count} and {high}")
-            alpha = math.log(anchor.rank / above.rank) / math.log(high / anchor.count) if above else HEAD_ALPHA
-            fills.append(power_law_counts(needed, anchor.count + 1, high, alpha, rng))
+                fills.append(np.full(needed, high, np.int64))
+            else:
+                alpha = math.log(anchor.rank / above.rank) / math.log(high / anchor.count) if above else HEAD_ALPHA
+                fills.append(power_law_counts(needed, anchor.count + 1, high, alpha, rng))
             placed += needed
         above = anchor
     return np.concatenate(fills) if fills else np.zeros(0, np.int64)
