@@ -49,6 +49,9 @@ HEADERS = {
 
 SIGNED_COLUMNS = ("published_change", "rank_change")
 
+LABEL_COLUMNS = ("year",)
+"""Numbers that name something rather than count it: no thousands separator."""
+
 PROVENANCE_MARKS = {"published": ("†", "published WIPO figure"), "synthetic": ("‡", "synthetic demo figure")}
 """The mark after an applicant's name, and what it means, by the row's provenance."""
 
@@ -74,7 +77,10 @@ def header(column):
 
 
 def ranking_columns(year, overall_rank=False):
-    """Return the columns of ``ranking.ranking_table`` to show, with headers naming the years."""
+    """Return the columns of ``ranking.ranking_table`` to show, with headers naming the years.
+
+    Headers stay short so that the applicant's name keeps the width on an A4 page.
+    """
     columns = {
         "rank": "Rank",
         "applicant": "Applicant",
@@ -82,11 +88,11 @@ def ranking_columns(year, overall_rank=False):
         "published_year_minus_2": str(year - 2),
         "published_year_minus_1": str(year - 1),
         "published": str(year),
-        "published_change": f"Change on {year - 1}",
-        "rank_change": f"Places gained since {year - 1}",
+        "published_change": "Change",
+        "rank_change": "Rank change",
     }
     if overall_rank:
-        columns["rank_overall"] = "Rank among all applicants"
+        columns["rank_overall"] = "Overall rank"
     return columns
 
 
@@ -123,7 +129,9 @@ def _is_number(value):
 
 
 def _cell(row, column, align):
-    text = escape(number(row[column], signed=column in SIGNED_COLUMNS))
+    value = row[column]
+    shown = str(json_value(value)) if column in LABEL_COLUMNS else number(value, signed=column in SIGNED_COLUMNS)
+    text = escape(shown)
     if column == "applicant" and not _is_missing(row.get("provenance")):
         mark, meaning = PROVENANCE_MARKS[row["provenance"]]
         text += f'<sup class="provenance" title="{escape(meaning)}">{mark}</sup>'

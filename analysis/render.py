@@ -273,6 +273,11 @@ def _exporter():
     from traitlets.config import Config
 
     config = Config()
+    # No JavaScript or widget views; the project's JSON outputs match, and show nothing.
+    config.NbConvertBase.display_data_priority = [
+        "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
+        TABLE_MIMETYPE, PROVENANCE_MIMETYPE,
+    ]  # fmt: skip
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS
     exporter = HTMLExporter(

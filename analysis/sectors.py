@@ -18,7 +18,7 @@ EDUCATION_PATTERNS = (
     r"\bHOCHSCHULE\b", r"\bECOLE\b", r"\bINSTITUTE OF TECHNOLOGY\b",
     r"\bINSTITUTE OF SCIENCE AND TECHNOLOGY\b", r"\bTECHNION\b", r"\bSCHOOL OF\b",
     r"\bREGENTS OF\b", r"\bTRUSTEES OF\b",
-    "大学", "大學", "学院", "學院", "대학교", "대학",
+    "大学", "大學", "(?<!科)学院", "(?<!科)學院", "대학교", "대학",
 )
 GOVERNMENT_PATTERNS = (
     r"\bACADEMY OF SCIENCES?\b", r"\bRESEARCH INSTITUTE\b", r"\bNATIONAL INSTITUTES?\b",
@@ -26,7 +26,7 @@ GOVERNMENT_PATTERNS = (
     r"\bINSERM\b", r"\bCOMMISSARIAT\b", r"\bFRAUNHOFER\b", r"\bMAX PLANCK\b", r"\bCSIRO\b",
     r"\bAGENCY\b", r"\bMINISTRY\b", r"\bGOVERNMENT\b", r"\bCONSEJO SUPERIOR\b",
     r"\bRESEARCH COUNCIL\b", r"\bSECRETARY OF\b", r"\bSTATE OF\b",
-    "研究院", "研究所", "연구원",
+    "科学院", "科學院", "研究院", "研究所", "연구원",
 )
 BUSINESS_PATTERNS = (
     r"\b(INC|INCORPORATED|LTD|LIMITED|LLC|LLP|CORP|CORPORATION|COMPANY|CO|GMBH|AG|SA|SAS|SPA|SRL|BV|NV|AB|AS|ASA|OY|OYJ|PLC|KK|KG|PTE|PTY)\b",
