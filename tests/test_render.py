@@ -1,0 +1,204 @@
+"""Rendering one report from the small fixture notebooks in tests/fixtures/notebooks."""
+
+import csv
+import hashlib
+import json
+import re
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from analysis.errors import OptionError, ReportError
+from analysis.render import ReportJob, _write_tables, outline, render_report
+
+NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def render(reports_dir, **fields):
+    job = ReportJob(**{"kind": "institution", "year": 2018, "institution": "Example University", **fields})
+    return render_report(job, reports_dir, NOTEBOOKS)
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "publications.csv"
+    path.write_text("publication_number,applicant_name\nWO2018000001,Example University\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, data_file):
+    return render(tmp_path_factory.mktemp("reports"), data_path=str(data_file))
+
+
+@pytest.fixture(scope="module")
+def page(built):
+    return built.html.read_text(encoding="utf-8")
+
+
+def test_report_folder_holds_every_output(built):
+    assert built.folder.name == "example-university" and built.folder.parent.name == "2018"
+    for name in ("report.ipynb", "report.html", "report.pdf", "tables.xlsx", "manifest.json", "tables/top-applicants.csv"):
+        assert (built.folder / name).is_file(), name
+    assert built.pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_html_shows_no_code_parameters_prompts_or_warnings(page):
+    assert 'institution = "Example University"' not in page
+    assert "Parameters" not in page and "injected" not in page
+    assert "raise ValueError" not in page and "display(" not in page
+    assert "In [" not in page and "Out[" not in page
+    assert "a warning nobody should see" not in page
+    assert "A printed line" in page
+
+
+def test_title_and_contents_come_from_the_notebook(page):
+    assert "<title>Example University</title>" in page
+    contents = page[page.index('<nav aria-label="Contents"') : page.index("</nav>")]
+    anchors = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', contents)
+    assert [text for _, text in anchors] == ["Where it ranks", "Over the years", "Method"]
+    for anchor, _ in anchors:
+        assert f'id="{anchor}"' in page
+
+
+def test_html_loads_nothing_and_runs_nothing(page):
+    assert "http://" not in page and "https://" not in page
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'src="data:image/png;base64,' in page
+
+
+def test_table_rows_keep_their_highlight_and_number_classes(page):
+    assert '<tr class="highlight"><td class="num">1</td><td>Example University</td>' in page
+
+
+def test_tables_are_written_as_csv(built):
+    with open(built.folder / "tables" / "top-applicants.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["rank", "applicant", "published"]
+    assert rows[2] == ["2", "大连理工大学", "95"]
+
+
+def test_tables_are_written_as_xlsx(built):
+    sheet = load_workbook(built.folder / "tables.xlsx")["top-applicants"]
+    assert [cell.value for cell in sheet[3]] == [2, "大连理工大学", 95]
+
+
+def test_manifest_records_how_the_report_was_made(built, data_file):
+    manifest = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"] == {
+        "year": 2018,
+        "data_path": str(data_file.resolve()),
+        "counting": "first-named",
+        "top_n": 50,
+        "institution": "Example University",
+    }
+    assert manifest["inputs"] == [{"path": "publications.csv", "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest()}]
+    assert manifest["counting"] == "first-named"
+    assert manifest["report"]["title"] == "Example University"
+    assert manifest["code_version"]["analysis"] and manifest["code_version"]["git"]
+    assert manifest["packages"]["papermill"] and manifest["packages"]["weasyprint"]
+    template = NOTEBOOKS / "institution_report.ipynb"
+    assert manifest["notebook_template"]["sha256"] == hashlib.sha256(template.read_bytes()).hexdigest()
+    assert set(manifest["timings"]) == {"execute", "html", "pdf", "tables", "total"}
+
+
+def test_same_inputs_give_byte_identical_html(built, data_file, tmp_path):
+    again = render(tmp_path / "elsewhere", data_path=str(data_file))
+    assert again.html.read_bytes() == built.html.read_bytes()
+
+
+def test_failed_build_keeps_its_notebook_and_the_earlier_report(tmp_path):
+    good = render(tmp_path)
+    before = good.html.read_bytes()
+    with pytest.raises(ReportError) as caught:
+        render(tmp_path, top_n=0)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert 'institution report "Example University" for 2018' in message
+    assert "ValueError: top_n must be at least 1, not 0" in message
+    failed = tmp_path / "_failed" / "2018" / "example-university" / "report.ipynb"
+    assert str(failed) in message
+    assert "top_n must be at least 1" in failed.read_text(encoding="utf-8")
+    assert good.html.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "2018").iterdir()) == ["example-university"]
+    render(tmp_path)
+    assert not failed.exists()
+
+
+def test_annual_report_takes_its_title_from_the_first_heading(tmp_path):
+    outcome = render_report(ReportJob("annual", 2018), tmp_path, NOTEBOOKS)
+    page = outcome.html.read_text(encoding="utf-8")
+    assert outcome.folder == tmp_path / "2018" / "annual-rankings"
+    assert "<title>PCT rankings</title>" in page
+    assert page.count("PCT rankings</h1>") == 1  # moved to the masthead, not repeated
+    assert sorted(p.name for p in (outcome.folder / "tables").iterdir()) == ["top-applicants-2.csv", "top-applicants.csv"]
+
+
+@pytest.mark.skipif(
+    "Noto Sans CJK" not in subprocess.run(["fc-list"], capture_output=True, text=True).stdout,
+    reason="no CJK font installed",
+)
+def test_pdf_embeds_a_cjk_font_for_chinese_names(built):
+    # The font names sit in compressed object streams.
+    streams = re.findall(rb"stream\r?\n(.*?)endstream", built.pdf.read_bytes(), re.S)
+    objects = b"".join(zlib.decompressobj().decompress(stream) for stream in streams)
+    assert b"Noto-Sans-CJK" in objects
+
+
+def test_missing_notebook_template_is_one_line(tmp_path):
+    job = ReportJob("institution", 2018, "Example University")
+    with pytest.raises(ReportError, match=r"^[^\n]*does not exist$"):
+        render_report(job, tmp_path / "reports", tmp_path)
+
+
+def test_no_name_leaves_the_reports_folder(tmp_path):
+    for name in ("../../x", "/etc/passwd", "..", ".hidden", "a/../../b"):
+        folder = ReportJob("institution", 2018, name).folder(tmp_path).resolve()
+        assert folder.parent == (tmp_path / "2018").resolve()
+        assert not folder.name.startswith(".")
+
+
+def test_job_rejects_unknown_kind_counting_and_empty_institution():
+    for fields in ({"kind": "weekly"}, {"counting": "half"}, {"institution": "  "}):
+        with pytest.raises(OptionError):
+            ReportJob(**{"kind": "institution", "year": 2018, "institution": "X", **fields})
+
+
+def test_each_kind_gets_only_its_own_parameters():
+    assert "country" not in ReportJob("institution", 2018, "X", country="CN").parameters()
+    assert ReportJob("annual", 2018, country="CN").parameters()["country"] == "CN"
+
+
+def test_outline_prefers_the_content_title_and_lists_markdown_headings():
+    main = (
+        '<h1 class="title">A &amp; B</h1><p class="subtitle">2018</p>'
+        '<h2 id="One">One<a class="anchor-link" href="#One">¶</a></h2><h2>Not from markdown</h2>'
+    )
+    page = outline(main, "fallback")
+    assert (page["title_html"], page["title_text"], page["subtitle_html"]) == ("A &amp; B", "A & B", "2018")
+    assert page["entries"] == [{"level": 2, "id": "One", "text": "One"}]
+    assert "title" not in page["main"]
+
+
+def test_outline_falls_back_to_an_escaped_title():
+    page = outline("<p>No heading</p>", "<b>R&D</b>")
+    assert page["title_html"] == "&lt;b&gt;R&amp;D&lt;/b&gt;" and page["entries"] == []
+
+
+def test_table_files_and_sheets_have_safe_unique_names(tmp_path):
+    long = "a-very-long-table-name-that-excel-would-refuse-as-a-sheet"
+    tables = [
+        {"name": "../escape", "caption": "", "columns": ["name"], "data": [["=HYPERLINK(1)"]]},
+        {"name": long, "caption": "", "columns": ["n"], "data": [[1]]},
+        {"name": long, "caption": "", "columns": ["n"], "data": [[2]]},
+    ]
+    written = _write_tables(tables, tmp_path)
+    assert [item["csv"] for item in written] == ["tables/escape.csv", f"tables/{long}.csv", f"tables/{long}-2.csv"]
+    workbook = load_workbook(tmp_path / "tables.xlsx")
+    assert all(len(name) <= 31 for name in workbook.sheetnames) and len(set(workbook.sheetnames)) == 3
+    cell = workbook["escape"]["A2"]
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
