@@ -154,16 +154,17 @@ def standing(table, institution, title, bars=20):
     """
     shown = table.head(bars)
     own = table[table["applicant"] == institution]
-    gap = not own.index.isin(shown.index).all()
-    rows = pd.concat([shown, own]) if gap else shown
+    rows = shown if own.index.isin(shown.index).all() else pd.concat([shown, own])
     labels = [f"{rank:,}. {_short(name)}" for rank, name in zip(rows["rank"], rows["applicant"])]
     values = list(rows["published"])
     colours = [ORANGE if name == institution else BLUE for name in rows["applicant"]]
     value_labels = [number(value) for value in values]
-    if gap:
+    at = colours.index(ORANGE)
+    # A competition rank above one's position means applicants are left out before it.
+    if rows["rank"].iloc[at] > at + 1:
         # An empty row labelled with an ellipsis stands for the applicants in between.
         for column, filler in ((labels, "…"), (values, 0), (colours, "none"), (value_labels, "")):
-            column.insert(len(shown), filler)
+            column.insert(at, filler)
     figure, axes = _horizontal_bars(labels, values, value_labels, colours, title, "Published applications")
     for label, colour in zip(axes.get_yticklabels(), colours):
         if colour == ORANGE:

@@ -1,0 +1,104 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib import font_manager, rcParams
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from analysis import charts, summary
+from analysis.dataset import load_dataset
+from analysis.profile import institution_profile
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content_records.csv"
+DALIAN = "Dalian University of Technology"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(FIXTURE)
+
+
+def bars(figure):
+    return figure.axes[0].patches
+
+
+def tick_labels(figure):
+    return [label.get_text() for label in figure.axes[0].get_yticklabels()]
+
+
+def test_trend_draws_counts_and_ranks_with_the_best_rank_on_top(dataset):
+    figure = charts.trend(institution_profile(dataset, DALIAN, 2018))
+    counts, ranks = figure.axes
+    assert isinstance(figure, Figure)
+    assert counts.get_title("left") == f"{DALIAN}: published PCT applications and ranks"
+    assert [bar.get_height() for bar in counts.patches] == [9, 11, 14]
+    assert len(ranks.get_lines()) == 3
+    assert ranks.yaxis_inverted()
+    assert ranks.get_yscale() == "log"
+    legend = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert legend == ["Rank among all applicants", "Rank among educational institutions", "Rank among Chinese educational institutions"]
+
+
+def test_standing_highlights_the_institution_inside_the_top(dataset):
+    table = summary.standing_among_top(dataset.ranked, 2018, DALIAN, top=50)
+    figure = charts.standing(table, DALIAN, "Leading educational institutions, 2018")
+    assert figure.axes[0].get_title("left") == "Leading educational institutions, 2018"
+    assert tick_labels(figure)[3] == "4. Dalian University of Technology"
+    colours = [to_hex(bar.get_facecolor()) for bar in bars(figure)]
+    assert colours.count(charts.ORANGE) == 1 and colours[3] == charts.ORANGE
+    assert "…" not in tick_labels(figure)
+
+
+def test_standing_shows_the_institution_after_a_gap_when_outside_the_bars(dataset):
+    table = summary.standing_among_top(dataset.ranked, 2018, DALIAN, top=50)
+    figure = charts.standing(table, DALIAN, "Leaders", bars=2)
+    assert tick_labels(figure) == ["1. University of California", "2. Massachusetts Institute of Technology", "…", "4. Dalian University of Technology"]
+    assert to_hex(bars(figure)[-1].get_facecolor()) == charts.ORANGE
+    assert bars(figure)[-1].get_width() == 14
+
+
+def test_standing_shows_the_institution_outside_the_top_n(dataset):
+    table = summary.standing_among_top(dataset.ranked, 2018, DALIAN, top=1)
+    figure = charts.standing(table, DALIAN, "Leader")
+    assert tick_labels(figure) == ["1. University of California", "…", "4. Dalian University of Technology"]
+
+
+def test_standing_draws_chinese_names(dataset):
+    table = summary.standing_among_top(dataset.ranked, 2018, "清华大学", top=2)
+    assert "3. 清华大学" in tick_labels(charts.standing(table, "清华大学", "Leaders"))
+
+
+def test_shares_draw_one_bar_per_group_with_others_in_grey(dataset):
+    table = summary.shares_by_country(dataset.ranked, 2018, top=2)
+    figure = charts.shares(table, "By country")
+    assert figure.axes[0].get_title("left") == "By country"
+    assert tick_labels(figure) == ["China", "United States", "Others"]
+    assert [round(bar.get_width(), 6) for bar in bars(figure)] == [round(share, 6) for share in table["share"]]
+    assert to_hex(bars(figure)[-1].get_facecolor()) == charts.GREY
+
+
+def test_movers_colour_climbs_and_falls_apart(dataset):
+    table = summary.biggest_movers(dataset.ranked, 2018, count=2)
+    figure = charts.movers(table, "Movers")
+    widths = [bar.get_width() for bar in bars(figure)]
+    assert widths == table["rank_change"].tolist()
+    colours = [to_hex(bar.get_facecolor()) for bar in bars(figure)]
+    assert colours == [charts.BLUE if width > 0 else charts.ORANGE for width in widths]
+    assert tick_labels(figure)[0].startswith("清华大学 (")
+
+
+def test_axis_numbers_have_thousands_separators():
+    table = pd.DataFrame({"rank": [1, 2], "applicant": ["A", "B"], "published": [12000, 9000]})
+    figure = charts.standing(table, "B", "Big")
+    figure.canvas.draw()
+    assert "10,000" in [label.get_text() for label in figure.axes[0].get_xticklabels()]
+
+
+@pytest.mark.skipif(
+    not any("CJK" in path for path in font_manager.findSystemFonts()), reason="no CJK font installed"
+)
+def test_a_cjk_font_backs_up_the_latin_one():
+    family = rcParams["font.family"]
+    assert family[0] == "DejaVu Sans"
+    assert "CJK" in family[1]
