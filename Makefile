@@ -8,7 +8,7 @@ LAB_VENV := .venv-lab
 STAMP := $(VENV)/.installed
 DEMO := data/demo/pct_publications.parquet
 
-.PHONY: help setup data report test test-fast bench lab strip lock clean fonts
+.PHONY: help setup data report test test-fast bench lab strip lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,7 +47,7 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab with the project's kernel
 	$(LAB_VENV)/bin/jupyter lab notebooks/
 
 strip: $(STAMP) ## Remove outputs from the notebook templates before committing
-	$(PY) -m analysis strip-notebooks notebooks/*.ipynb
+	$(PY) -m nbconvert --clear-output --inplace notebooks/*.ipynb
 
 lock: ## Re-pin every transitive package into requirements.lock from a fresh venv
 	rm -rf /tmp/pct-lock && python3 -m venv /tmp/pct-lock

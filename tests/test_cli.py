@@ -1,0 +1,97 @@
+"""The command line: each subcommand, and bad input as one line and a non-zero exit."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analysis.cli import main
+from analysis.paths import PROJECT_ROOT
+
+HEADER = "publication_number,publication_date,applicant_name,applicant_country,applicant_sequence\n"
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text(
+        HEADER
+        + "WO1,2017-05-01,Alpha University,CN,1\n"
+        + "WO2,2018-05-01,Alpha University,CN,1\nWO2,2018-05-01,Beta Corp,US,2\n"
+        + "WO3,2018-06-01,Beta Corp,US,1\nWO4,2018-06-01,ALPHA UNIV,CN,1\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(*args):
+    """Run the installed entry point as a user would, in a separate process."""
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True, cwd=PROJECT_ROOT)
+
+
+def test_profile_json_has_the_documented_keys(data, capsys):
+    assert main(["profile", "--year", "2018", "--institution", "Alpha University", "--data", str(data), "--json"]) == 0
+    profile = json.loads(capsys.readouterr().out)
+    for key in ["institution", "year", "country", "sector", "counting", "published", "rank_overall", "rank_sector", "rank_sector_country", "previous", "headline"]:
+        assert key in profile
+    assert (profile["published"], profile["rank_overall"], profile["previous"]["published"]) == (2, 1, 1)
+    assert profile["headline"].startswith("In 2018, Alpha University published 2 PCT applications")
+
+
+def test_rank_csv_and_json(data, capsys):
+    assert main(["rank", "--year", "2018", "--data", str(data), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("rank,applicant,country,sector,provenance,published_year_minus_2,published_year_minus_1,published,")
+    assert lines[1].startswith("1,Alpha University,CN,education,")
+    assert main(["rank", "--year", "2018", "--data", str(data), "--format", "json", "--counting", "every-applicant"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["applicant"], r["published"], r["rank"]) for r in rows] == [("Alpha University", 2, 1), ("Beta Corp", 2, 1)]
+
+
+def test_rank_in_a_sector_within_a_country(data, capsys):
+    assert main(["rank", "--year", "2018", "--sector", "business", "--country", "US", "--data", str(data), "--format", "json"]) == 0
+    assert [r["applicant"] for r in json.loads(capsys.readouterr().out)] == ["Beta Corp"]
+
+
+def test_validate_and_applicants(data, capsys):
+    assert main(["validate", "--data", str(data)]) == 0
+    assert "valid; 5 rows, 2 applicants, years 2017–2018" in capsys.readouterr().out
+    assert main(["applicants", "--search", "alpha", "--data", str(data)]) == 0
+    assert "Alpha University" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["profile", "--year", "2018", "--institution", "Alpha", "--data", "{missing}"], "no such file"),
+        (["profile", "--year", "2030", "--institution", "Alpha University", "--data", "{data}"], "year 2030 is not in the data"),
+        (["profile", "--year", "2018", "--institution", "Alpha Univrsity", "--data", "{data}"], 'did you mean: "Alpha University"'),
+        (["rank", "--year", "2018", "--data", "{latin}"], "not UTF-8 text"),
+        (["rank", "--year", "2018", "--data", "{nocolumn}"], "missing column applicant_country"),
+        (["validate", "--data", "{baddate}"], "publication_date: '31/02/2018' is not a date"),
+        (["validate", "--data", "{empty}"], "the file is empty"),
+        (["validate", "--data", "{json}"], "unsupported file type '.json'"),
+    ],
+)
+def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, data, args, message):
+    files = {
+        "missing": tmp_path / "missing.csv",
+        "data": data,
+        "latin": tmp_path / "latin.csv",
+        "nocolumn": tmp_path / "nocolumn.csv",
+        "baddate": tmp_path / "baddate.csv",
+        "empty": tmp_path / "empty.csv",
+        "json": tmp_path / "data.json",
+    }
+    files["latin"].write_bytes((HEADER + "WO1,2018-01-01,Université,FR,1\n").encode("latin-1"))
+    files["nocolumn"].write_text("publication_number,publication_date,applicant_name\nWO1,2018-01-01,A\n", encoding="utf-8")
+    files["baddate"].write_text(HEADER + "WO1,31/02/2018,Alpha,CN,1\n", encoding="utf-8")
+    files["empty"].write_bytes(b"")
+    files["json"].write_text("{}", encoding="utf-8")
+    result = run(*[a.format(**files) for a in args])
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("pct-report: error: ")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
