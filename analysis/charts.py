@@ -117,7 +117,7 @@ def trend(profile):
         ranks.set_yscale("log")
         ranks.invert_yaxis()
         ranks.margins(y=0.2)
-        ranks.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ranks.yaxis.set_major_locator(LogLocator(subs=(1, 3)))
         ranks.yaxis.set_major_formatter(THOUSANDS)
         ranks.yaxis.set_minor_locator(NullLocator())
         ranks.set_ylabel("Rank (log scale, best at top)")

@@ -96,6 +96,19 @@ def ranking_columns(year, overall_rank=False):
     return columns
 
 
+def movers_columns(year):
+    """Return the columns of ``summary.biggest_movers`` to show, with headers naming the years."""
+    return {
+        "applicant": "Applicant",
+        "country": "Country",
+        "published_previous": str(year - 1),
+        "published": str(year),
+        "rank_previous": f"Rank {year - 1}",
+        "rank": f"Rank {year}",
+        "rank_change": "Rank change",
+    }
+
+
 def _is_missing(value):
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
@@ -159,7 +172,7 @@ def table(df, name, caption, highlight=None, columns=None):
         marked = highlight is not None and row.get("applicant") == highlight
         body.append(f'<tr class="highlight">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
     foot = ""
-    if "provenance" in df.columns:
+    if "provenance" in df.columns and "applicant" in columns:
         present = set(df["provenance"].dropna())
         notes = [f"{mark} {meaning}" for key, (mark, meaning) in PROVENANCE_MARKS.items() if key in present]
         if notes:
@@ -292,7 +305,7 @@ def provenance(dataset, parameters):
     html = (
         '<dl class="provenance">'
         f"<dt>Counting rule</dt><dd>{escape(counting)}: {escape(COUNTING_DESCRIPTIONS[counting])}</dd>"
-        f"<dt>Ranking rule</dt><dd>{escape(RANKING_DESCRIPTION.capitalize())}</dd>"
+        f"<dt>Ranking rule</dt><dd>{escape(RANKING_DESCRIPTION[0].upper() + RANKING_DESCRIPTION[1:])}</dd>"
         f"<dt>Inputs</dt><dd><ul>{inputs_html}</ul></dd>"
         f"<dt>Parameters</dt><dd><ul>{parameters_html}</ul></dd>"
         "</dl>"
