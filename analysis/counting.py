@@ -74,12 +74,11 @@ def applicant_attributes(variants, name_map, sector_overrides, classify):
     """
     table = variants.merge(name_map.table[["applicant_name", "group", "applicant"]], on="applicant_name")
     attributes = pd.DataFrame({"country": _most_frequent(table, "applicant_country")})
-    given = _most_frequent(table, "applicant_sector")
-    keys = table.drop_duplicates("applicant").set_index("applicant")["group"]
-    attributes["sector"] = [
-        sector_overrides.get(keys[applicant]) or given.get(applicant) or classify(applicant)
-        for applicant in attributes.index
-    ]
+    groups = table.drop_duplicates("applicant").set_index("applicant")["group"].reindex(attributes.index)
+    sector = groups.map(sector_overrides).fillna(_most_frequent(table, "applicant_sector").reindex(attributes.index))
+    unknown = sector.isna()
+    sector[unknown] = attributes.index[unknown].map(classify)
+    attributes["sector"] = sector
     attributes["provenance"] = _most_frequent(table, "provenance").reindex(attributes.index)
     return attributes
 

@@ -188,6 +188,7 @@ def open_source(path, column_map=None):
     if path.stat().st_size == 0:
         raise InputFileError(f"{path}: the file is empty")
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     try:
         if suffix in (".csv", ".tsv"):
             _scan_text(connection, path, "\t" if suffix == ".tsv" else ",")

@@ -60,8 +60,10 @@ def normalise_name(raw):
     abbreviations expanded and trailing corporate suffixes dropped. Names written in
     scripts without case (中文, 日本語) pass through with only spacing normalised.
     """
-    text = unicodedata.normalize("NFKC", str(raw)).upper()
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = str(raw).upper()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).upper()
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.replace("&", " & ")
     tokens = [ABBREVIATIONS.get(token, token) for token in _SEPARATORS.split(text) if token]
     if tokens and tokens[0] == "THE":
