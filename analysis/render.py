@@ -181,6 +181,8 @@ def _execute(papermill, job, template, output):
         progress_bar=False,
         # A polite shutdown sometimes waits seconds for a kernel that ignores it.
         shutdown_kernel="immediate",
+        # The kernel warns on stderr of every run that local TCP is unencrypted.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
 
 
