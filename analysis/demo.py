@@ -70,6 +70,10 @@ UNCLASSIFIED_EVERY = 10
 """Every tenth synthetic applicant (by its number) also appears under spelling variants in
 30 % of its rows; another tenth never gives its sector, which the rules then classify."""
 
+RULE_CLASSIFIED_SECTORS = ("business", "education", "government")
+"""Sectors whose synthetic names the rules read right whatever the country code; a
+foundation of Antigua ("Demo Foundation AG-0001") would read as a company (AG)."""
+
 ROW_GROUP_SIZE = 1 << 19
 
 SECTOR_CODES = ("business", "education", "government", "individual", "other")
@@ -414,7 +418,7 @@ def year_applicants(figures, year, volume, shares, book, rng):
         for name, sector, country, number in zip(applicants["name"], applicants["sector"], applicants["country"], numbers)
     ]
     id_columns = pd.DataFrame(ids, columns=["name_id", "variant_1", "variant_2", "variant_3"])
-    classifiable = synthetic & (applicants["sector"] != "individual")
+    classifiable = synthetic & applicants["sector"].isin(RULE_CLASSIFIED_SECTORS)
     applicants["unclassified"] = (classifiable & (numbers % UNCLASSIFIED_EVERY == 7)).to_numpy()
     return pd.concat([applicants, id_columns], axis=1)
 
