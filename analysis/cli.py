@@ -30,8 +30,12 @@ def _positive(text):
 
 
 def _load(args):
+    """Load the dataset, telling a person at a terminal what is being read while they wait."""
     from analysis.dataset import load_dataset
 
+    path = args.data or DEMO_DATA
+    if sys.stderr.isatty() and path.is_file():
+        print(f"reading {path} ({path.stat().st_size / 1e6:,.1f} MB)…", file=sys.stderr)
     return load_dataset(args.data, counting=args.counting, column_map=args.columns)
 
 
@@ -45,6 +49,7 @@ def cmd_profile(args):
     else:
         print(headline(profile))
         print(change_sentence(profile))
+        print(f"counting rule: {profile.counting}")
         print()
         print(profile.trend.to_string(index=False))
 
@@ -52,13 +57,16 @@ def cmd_profile(args):
 def cmd_rank(args):
     from analysis.ranking import ranking_table
 
-    table = ranking_table(_load(args).ranked, args.year, args.sector, args.country, args.top)
+    dataset = _load(args)
+    table = ranking_table(dataset.ranked, args.year, args.sector, args.country, args.top)
+    table["counting"] = dataset.counting
     if args.format == "csv":
         sys.stdout.write(table.to_csv(index=False))
     elif args.format == "json":
         print(table.to_json(orient="records", force_ascii=False, indent=2))
     else:
-        print(table.to_string(index=False) if len(table) else "(no applicants in this scope)")
+        print(f"counting rule: {dataset.counting}")
+        print(table.drop(columns="counting").to_string(index=False) if len(table) else "(no applicants in this scope)")
 
 
 def cmd_validate(args):

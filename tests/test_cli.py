@@ -47,6 +47,7 @@ def test_rank_csv_and_json(data, capsys):
     assert main(["rank", "--year", "2018", "--data", str(data), "--format", "json", "--counting", "every-applicant"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["applicant"], r["published"], r["rank"]) for r in rows] == [("Alpha University", 2, 1), ("Beta Corp", 2, 1)]
+    assert {r["counting"] for r in rows} == {"every-applicant"}
 
 
 def test_rank_in_a_sector_within_a_country(data, capsys):
