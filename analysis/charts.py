@@ -5,15 +5,14 @@ shown twice by the notebook's inline backend and no global figure state is share
 """
 
 import pandas as pd
-from matplotlib import font_manager
-from matplotlib import rc_context
-from matplotlib import rcParams
+from matplotlib import font_manager, rc_context, rcParams
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from analysis.narrative import sector_in_country
 from analysis.present import number
 from analysis.schema import SECTOR_LABELS
+from analysis.summary import OTHERS
 
 WIDTH = 7.0
 """Inches: the text width of an A4 page with its margins, so that no chart is scaled down."""
@@ -112,7 +111,7 @@ def trend(profile):
         for column, label, colour in scopes:
             ranks.plot(table["year"], table[column], marker="o", color=colour, label=label)
             for year, rank in zip(table["year"], table[column]):
-                ranks.annotate(f"{rank:,.0f}", (year, rank), textcoords="offset points", xytext=(0, 6),
+                ranks.annotate(number(rank), (year, rank), textcoords="offset points", xytext=(0, 6),
                                ha="center", fontsize=7, color=colour)
         ranks.set_yscale("log")
         ranks.invert_yaxis()
@@ -178,7 +177,7 @@ def shares(table, title):
 
     ``table`` is ``summary.shares_by_sector`` or ``summary.shares_by_country``: label, share.
     """
-    colours = [GREY if label == "Others" else BLUE for label in table["label"]]
+    colours = [GREY if label == OTHERS else BLUE for label in table["label"]]
     value_labels = [f"{share:.1f} %" for share in table["share"]]
     figure, _ = _horizontal_bars(
         list(table["label"]), list(table["share"]), value_labels, colours, title,

@@ -38,8 +38,8 @@ HEADERS = {
     "published_previous": "Published, year before",
     "published_change": "Change",
     "rank_previous": "Rank, year before",
-    "rank_change": "Places gained",
-    "rank_overall": "Rank among all applicants",
+    "rank_change": "Rank change",
+    "rank_overall": "Overall rank",
     "rank_sector": "Rank in sector",
     "rank_sector_country": "Rank in sector and country",
     "applicants": "Applicants",
@@ -81,32 +81,16 @@ def ranking_columns(year, overall_rank=False):
 
     Headers stay short so that the applicant's name keeps the width on an A4 page.
     """
-    columns = {
-        "rank": "Rank",
-        "applicant": "Applicant",
-        "country": "Country",
-        "published_year_minus_2": str(year - 2),
-        "published_year_minus_1": str(year - 1),
-        "published": str(year),
-        "published_change": "Change",
-        "rank_change": "Rank change",
-    }
-    if overall_rank:
-        columns["rank_overall"] = "Overall rank"
-    return columns
+    years = {"published_year_minus_2": str(year - 2), "published_year_minus_1": str(year - 1), "published": str(year)}
+    shown = ["rank", "applicant", "country", *years, "published_change", "rank_change"]
+    return {column: years.get(column) or header(column) for column in shown + (["rank_overall"] if overall_rank else [])}
 
 
 def movers_columns(year):
     """Return the columns of ``summary.biggest_movers`` to show, with headers naming the years."""
-    return {
-        "applicant": "Applicant",
-        "country": "Country",
-        "published_previous": str(year - 1),
-        "published": str(year),
-        "rank_previous": f"Rank {year - 1}",
-        "rank": f"Rank {year}",
-        "rank_change": "Rank change",
-    }
+    years = {"published_previous": str(year - 1), "published": str(year), "rank_previous": f"Rank {year - 1}", "rank": f"Rank {year}"}
+    shown = ["applicant", "country", *years, "rank_change"]
+    return {column: years.get(column) or header(column) for column in shown}
 
 
 def _is_missing(value):
@@ -151,6 +135,17 @@ def _cell(row, column, align):
     return f"<td{align}>{text}</td>"
 
 
+def _provenance_footer(df, columns):
+    """Explain the marks that the shown rows carry, in a footer row; nothing if none."""
+    if "provenance" not in df.columns or "applicant" not in columns:
+        return ""
+    sources = set(df["provenance"].dropna())
+    notes = [f"{mark} {meaning}" for key, (mark, meaning) in PROVENANCE_MARKS.items() if key in sources]
+    if not notes:
+        return ""
+    return f'<tfoot><tr><td colspan="{len(columns)}">{escape("; ".join(notes))}</td></tr></tfoot>'
+
+
 def table(df, name, caption, highlight=None, columns=None):
     """Show ``df`` as an escaped HTML table and carry its data as JSON for CSV and XLSX.
 
@@ -171,15 +166,9 @@ def table(df, name, caption, highlight=None, columns=None):
         cells = "".join(_cell(row, column, align[column]) for column in columns)
         marked = highlight is not None and row.get("applicant") == highlight
         body.append(f'<tr class="highlight">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
-    foot = ""
-    if "provenance" in df.columns and "applicant" in columns:
-        present = set(df["provenance"].dropna())
-        notes = [f"{mark} {meaning}" for key, (mark, meaning) in PROVENANCE_MARKS.items() if key in present]
-        if notes:
-            foot = f'<tfoot><tr><td colspan="{len(columns)}">{escape("; ".join(notes))}</td></tr></tfoot>'
     html = (
         f'<table class="data"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>{foot}</table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>{_provenance_footer(df, columns)}</table>"
     )
     exported = list(columns) + (["provenance"] if "provenance" in df.columns and "provenance" not in columns else [])
     data = {
