@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## Create .venv and install the pinned packages (and a CJK font when root)
 
-$(DEMO): $(STAMP) analysis/demo.py data/published/wipo_published_figures.csv
+$(DEMO): analysis/demo.py data/published/wipo_published_figures.csv | $(STAMP)
 	$(PY) -m analysis demo --output $(DEMO)
 
 data: $(DEMO) ## Generate the demo data when it is missing or out of date
