@@ -9,12 +9,12 @@ that the renderer writes out as CSV, XLSX and the manifest.
 import base64
 import io
 import numbers
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.dataset import display_path
@@ -184,7 +184,11 @@ def figure(fig, alt, caption):
     """Show a matplotlib figure as an embedded PNG with its alt text and caption, then close it."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    plt.close(fig)
+    # Only pyplot's figures are shown again by the inline backend, and only once pyplot is
+    # loaded; importing it here would cost every report a quarter of a second.
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
     html = (
         f'<figure class="chart"><img alt="{escape(alt)}" src="data:image/png;base64,{source}">'

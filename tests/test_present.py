@@ -120,6 +120,14 @@ def test_the_same_figure_gives_the_same_png_bytes():
     assert draw() == draw()
 
 
+def test_a_pyplot_figure_is_closed_once_shown_so_it_is_not_shown_twice():
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure()
+    present.figure(figure, "empty", "Empty")
+    assert not plt.fignum_exists(figure.number)
+
+
 def test_paragraphs_and_notes_escape_their_text():
     html = present.paragraphs(f"First {HOSTILE}.", "Second & last.").html
     assert html == "<p>First &lt;script&gt;alert(1)&lt;/script&gt;.</p><p>Second &amp; last.</p>"
