@@ -57,10 +57,13 @@ def standing_among_top(ranked, year, applicant, scope="sector", top=50):
     return rows[(rows["rank"] <= top) | (rows["applicant"] == applicant)].reset_index(drop=True)
 
 
+def _totals(rows, key):
+    """Applicants and published applications per value of ``key``, missing values included."""
+    return rows.groupby(key, dropna=False, sort=True).agg(applicants=("applicant", "size"), published=("published", "sum"))
+
+
 def _shares(rows, key):
-    table = rows.groupby(key, sort=False).agg(
-        applicants=("applicant", "size"), published=("published", "sum")
-    )
+    table = _totals(rows, key)
     table["share"] = 100 * table["published"] / table["published"].sum()
     return table.sort_values("published", ascending=False, kind="stable").reset_index()
 
@@ -131,11 +134,6 @@ def provenance_counts(ranked, year):
     Columns: source (readable), provenance ("published", "synthetic" or missing for the
     user's own data), applicants, published.
     """
-    rows = _year_rows(ranked, year)
-    table = (
-        rows.groupby("provenance", dropna=False, sort=True)
-        .agg(applicants=("applicant", "size"), published=("published", "sum"))
-        .reset_index()
-    )
+    table = _totals(_year_rows(ranked, year), "provenance").reset_index()
     table.insert(0, "source", table["provenance"].map(SOURCES).fillna("Input data"))
     return table
