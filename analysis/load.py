@@ -188,7 +188,10 @@ def open_source(path, column_map=None):
     if path.stat().st_size == 0:
         raise InputFileError(f"{path}: the file is empty")
     connection = duckdb.connect()
-    connection.execute("SET enable_progress_bar = false")
+    try:
+        connection.execute("SET enable_progress_bar = false")
+    except duckdb.InvalidInputException:
+        pass  # a Jupyter kernel refuses the setting without ipywidgets, and draws no bar there anyway
     try:
         if suffix in (".csv", ".tsv"):
             _scan_text(connection, path, "\t" if suffix == ".tsv" else ",")
