@@ -26,7 +26,8 @@ class ReportFailure:
     """A report that could not be built, and the one-line reason."""
 
     job: ReportJob
-    message: str
+    error: str
+    ok = False
 
 
 def parse_years(text):

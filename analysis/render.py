@@ -99,6 +99,7 @@ class ReportOutcome:
     html: Path
     pdf: Path
     seconds: float
+    ok = True  # beside ReportFailure.ok, so callers need no isinstance
 
 
 def render_report(job, reports_dir=REPORTS_DIR, notebooks_dir=NOTEBOOKS_DIR):

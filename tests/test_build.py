@@ -51,8 +51,9 @@ def test_batch_runs_in_workers_and_collects_failures(tmp_path):
     ]
     results = build_reports(jobs, tmp_path, workers=2, progress=False, notebooks_dir=NOTEBOOKS)
     assert [type(result) for result in results] == [ReportOutcome, ReportFailure, ReportOutcome]
+    assert [result.ok for result in results] == [True, False, True]
     assert [result.job for result in results] == jobs
-    assert "top_n must be at least 1" in results[1].message
+    assert "top_n must be at least 1" in results[1].error
     assert (tmp_path / "_failed" / "2018" / "broken-university" / "report.ipynb").is_file()
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="2018/example-university/report.html"' in index
