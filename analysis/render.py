@@ -349,7 +349,7 @@ def _write_pdf(page, folder):
 
 # Tables -----------------------------------------------------------------------------------
 
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\']")
+_UNSAFE_FILE = re.compile(r"[^A-Za-z0-9_-]+")  # keeps the content's slugs; nothing can climb out
 
 
 def _write_tables(tables, folder):
@@ -366,8 +366,9 @@ def _write_tables(tables, folder):
     workbook = Workbook(write_only=True)
     written, names, sheets = [], set(), set()
     for table in tables:
-        name = _unique(slugify(table.get("name") or "table"), names)
-        sheet_name = _unique(_SHEET_UNSAFE.sub("-", name)[:28] or "table", sheets)
+        name = _unique(_UNSAFE_FILE.sub("-", str(table.get("name", ""))).strip("-_")[:80] or "table", names)
+        # Excel allows 31 characters and compares sheet names regardless of case.
+        sheet_name = _unique(name[:28].lower(), sheets)
         with open(folder / "tables" / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(table["columns"])

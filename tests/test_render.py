@@ -193,12 +193,15 @@ def test_table_files_and_sheets_have_safe_unique_names(tmp_path):
     long = "a-very-long-table-name-that-excel-would-refuse-as-a-sheet"
     tables = [
         {"name": "../escape", "caption": "", "columns": ["name"], "data": [["=HYPERLINK(1)"]]},
+        {"name": "sector_top", "caption": "", "columns": ["n"], "data": [[0]]},
         {"name": long, "caption": "", "columns": ["n"], "data": [[1]]},
         {"name": long, "caption": "", "columns": ["n"], "data": [[2]]},
     ]
     written = _write_tables(tables, tmp_path)
-    assert [item["csv"] for item in written] == ["tables/escape.csv", f"tables/{long}.csv", f"tables/{long}-2.csv"]
+    assert [item["csv"] for item in written] == [
+        "tables/escape.csv", "tables/sector_top.csv", f"tables/{long}.csv", f"tables/{long}-2.csv",
+    ]  # fmt: skip
     workbook = load_workbook(tmp_path / "tables.xlsx")
-    assert all(len(name) <= 31 for name in workbook.sheetnames) and len(set(workbook.sheetnames)) == 3
+    assert all(len(name) <= 31 for name in workbook.sheetnames) and len(set(workbook.sheetnames)) == 4
     cell = workbook["escape"]["A2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
