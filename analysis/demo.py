@@ -11,7 +11,7 @@ place, the project's own loading, counting and ranking must reproduce every prin
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pycountry
 
+from analysis.dataset import load_dataset
 from analysis.errors import PctError
 from analysis.load import file_sha256
 from analysis.names import normalise_name, read_aliases
@@ -80,7 +81,11 @@ SECTOR_CODES = ("business", "education", "government", "individual", "other")
 PROVENANCE_CODES = ("published", "synthetic")
 TABLE_SECTORS = {"edu": "education", "business": "business"}
 
-BUSINESS_WORDS = ("Electric", "Technology", "Manufacturing", "Medical", "International", "Laboratories", "Electronics")
+BUSINESS_WORDS = {
+    "Electric": "Elec", "Technology": "Tech", "Manufacturing": "Mfg", "Medical": "Med",
+    "International": "Intl", "Laboratories": "Labs", "Electronics": "Electr",
+}
+"""Words of synthetic company names, with the abbreviation that normalisation expands."""
 LEGAL_FORMS = {
     "US": "Inc.", "JP": "Co., Ltd.", "CN": "Co., Ltd.", "KR": "Co., Ltd.", "DE": "GmbH", "FR": "SA",
     "GB": "Ltd", "CH": "AG", "SE": "AB", "NL": "BV", "FI": "Oy", "IT": "SpA",
@@ -284,21 +289,24 @@ def tail_counts(size, cap, alpha, rng):
     return np.clip(np.floor(drawn), 1, cap).astype(np.int64)
 
 
-def match_total(counts, adjustable, cap, total, rng):
-    """Move single publications among adjustable applicants until the counts sum to total."""
+def match_total(counts, cap, total, label, rng):
+    """Move single publications among applicants until their counts sum to total."""
     while (gap := total - int(counts.sum())) != 0:
-        eligible = np.flatnonzero(adjustable & ((counts < cap) if gap > 0 else (counts > 1)))
+        eligible = np.flatnonzero((counts < cap) if gap > 0 else (counts > 1))
         if eligible.size == 0:
-            raise DemoCalibrationError(f"cannot reach {total} publications: no applicant can take {gap:+d}")
+            raise DemoCalibrationError(f"{label}: cannot reach {total} publications, no applicant can take {gap:+d}")
         chosen = rng.choice(eligible, size=min(abs(gap), eligible.size), replace=False)
         counts[chosen] += int(np.sign(gap))
     return counts
 
 
 def tail_applicants(top, year, volume, caps, weights, rng):
-    """Draw every applicant below the printed top, hitting the year's volume and sector shares."""
+    """Draw every applicant below the printed top; each sector's publications add up to its
+    share of the year's volume, business taking what the others leave."""
     applicants = int(rng.integers(DISTINCT_FIRST_NAMED[0], DISTINCT_FIRST_NAMED[1], endpoint=True)) - len(top)
-    budgets = {s: SECTOR_SHARES[s] * volume - top.loc[top["sector"] == s, "published"].sum() for s in SECTOR_CODES}
+    in_top = top.groupby("sector")["published"].sum()
+    budgets = {s: round(SECTOR_SHARES[s] * volume) - int(in_top.get(s, 0)) for s in MEAN_PUBLICATIONS}
+    budgets["business"] = volume - int(in_top.sum()) - sum(budgets.values())
     sizes = {s: round(budgets[s] / MEAN_PUBLICATIONS[s]) for s in MEAN_PUBLICATIONS}
     sizes["business"] = applicants - sum(sizes.values())
     parts = []
@@ -306,19 +314,16 @@ def tail_applicants(top, year, volume, caps, weights, rng):
         cap = caps["education" if sector == "education" else "other"]
         label = f"{year} {sector}"
         if budgets[sector] <= 0 or sizes[sector] <= 0:
-            raise DemoCalibrationError(f"{label}: the printed top leaves no room ({budgets[sector]:.0f} publications, {sizes[sector]} applicants)")
+            raise DemoCalibrationError(f"{label}: the printed top leaves no room ({budgets[sector]} publications, {sizes[sector]} applicants)")
         alpha = tail_alpha(budgets[sector] / sizes[sector], cap, label)
         parts.append(pd.DataFrame({
             "name": None,
             "country": draw_countries(weights, sizes[sector], rng),
             "sector": sector,
             "provenance": "synthetic",
-            "published": tail_counts(sizes[sector], cap, alpha, rng),
+            "published": match_total(tail_counts(sizes[sector], cap, alpha, rng), cap, budgets[sector], label, rng),
         }))
-    tail = pd.concat(parts, ignore_index=True)
-    business = (tail["sector"] == "business").to_numpy()
-    tail["published"] = match_total(tail["published"].to_numpy().copy(), business, caps["other"], volume - int(top["published"].sum()), rng)
-    return tail
+    return pd.concat(parts, ignore_index=True)
 
 
 def number_synthetic(applicants):
@@ -335,11 +340,9 @@ def synthetic_spellings(sector, country, number):
     """Main spelling and spelling variants of a synthetic applicant; the variants differ only
     in case, abbreviations, punctuation and corporate suffixes, so they normalise alike."""
     if sector == "business":
-        word = BUSINESS_WORDS[number % len(BUSINESS_WORDS)]
+        word, short = list(BUSINESS_WORDS.items())[number % len(BUSINESS_WORDS)]
         form = LEGAL_FORMS.get(country, DEFAULT_LEGAL_FORM)
         reordered = " ".join(reversed(form.replace(",", "").split()))
-        short = {"Electric": "Elec", "Technology": "Tech", "Manufacturing": "Mfg", "Medical": "Med",
-                 "International": "Intl", "Laboratories": "Labs", "Electronics": "Electr"}[word]
         return (f"Demo {word} {country}-{number:04d} {form}",
                 [f"DEMO {word.upper()} {country} {number:04d} {form.upper().replace('.', '').replace(',', '')}",
                  f"Demo {short} {country}-{number:04d}",
@@ -357,13 +360,34 @@ def synthetic_spellings(sector, country, number):
             [f"DEMO FOUNDATION {country}-{number:04d}", f"The Demo Foundation {country}-{number:04d}", f"Demo Foundation {country} {number:04d}"])
 
 
+NAME_IDS = ["name_id", "variant_1", "variant_2", "variant_3"]
+COUNTRY_CODES = tuple(sorted(country.alpha_2 for country in pycountry.countries))
+IDENTITY_SPAN = 1_000_000
+"""Synthetic identities are packed into one integer: (sector × 1000 + country) × span + number."""
+
+
+def identity_keys(sectors, countries, numbers):
+    """Pack synthetic identities (sector, country, number) into sortable integers."""
+    sector_codes = pd.Categorical(sectors, categories=SECTOR_CODES).codes.astype(np.int64)
+    country_codes = pd.Categorical(countries, categories=COUNTRY_CODES).codes.astype(np.int64)
+    return (sector_codes * 1000 + country_codes) * IDENTITY_SPAN + np.asarray(numbers, np.int64)
+
+
+def unpack_identity(key):
+    """The (sector, country, number) packed into an identity key."""
+    head, number = divmod(int(key), IDENTITY_SPAN)
+    return SECTOR_CODES[head // 1000], COUNTRY_CODES[head % 1000], number
+
+
 class NameBook:
-    """Every distinct applicant name, numbered once, with each identity's variants."""
+    """Every distinct applicant name, numbered once, and the name ids of each synthetic
+    identity: its main spelling and variants (-1 where it has none)."""
 
     def __init__(self):
         self.names = []
         self._ids = {}
-        self._identities = {}
+        self._keys = np.zeros(0, np.int64)
+        self._spellings = np.zeros((0, len(NAME_IDS)), np.int64)
 
     def name_id(self, name):
         """Number a name the first time it is seen."""
@@ -372,20 +396,28 @@ class NameBook:
             self.names.append(name)
         return self._ids[name]
 
-    def identity(self, sector, country, number):
-        """Ids of an identity's main spelling and its variants (-1 where it has none)."""
-        key = (sector, country, number)
-        if key not in self._identities:
-            main, variants = synthetic_spellings(sector, country, number)
-            with_variants = number % VARIANT_EVERY == 3
-            self._identities[key] = (self.name_id(main), *[self.name_id(v) if with_variants else -1 for v in variants])
-        return self._identities[key]
+    def _spell(self, key):
+        sector, country, number = unpack_identity(key)
+        main, variants = synthetic_spellings(sector, country, number)
+        with_variants = number % VARIANT_EVERY == 3
+        return [self.name_id(main), *[self.name_id(v) if with_variants else -1 for v in variants]]
+
+    def synthetic_ids(self, sectors, countries, numbers):
+        """Name ids of synthetic identities, one row each; an identity is spelled once, the
+        first year it appears, and keeps its names in every later year."""
+        keys = identity_keys(sectors, countries, numbers)
+        new = np.setdiff1d(keys, self._keys)
+        spelled = np.array([self._spell(key) for key in new], np.int64).reshape(len(new), len(NAME_IDS))
+        self._keys = np.concatenate([self._keys, new])
+        self._spellings = np.concatenate([self._spellings, spelled])
+        order = np.argsort(self._keys, kind="stable")
+        self._keys, self._spellings = self._keys[order], self._spellings[order]
+        return self._spellings[np.searchsorted(self._keys, keys)]
 
     def variant_groups(self):
         """Yield (main, variants) of every identity that has variants."""
-        for main, *variants in self._identities.values():
-            if variants[0] >= 0:
-                yield self.names[main], [self.names[v] for v in variants]
+        for main, *variants in self._spellings[self._spellings[:, 1] >= 0]:
+            yield self.names[main], [self.names[v] for v in variants]
 
 
 def check_names(book, figures):
@@ -410,17 +442,17 @@ def year_applicants(figures, year, volume, shares, book, rng):
     """
     top, weights = printed_top(figures, year, shares, volume, rng)
     applicants = pd.concat([top, tail_applicants(top, year, volume, tail_caps(figures, year), weights, rng)], ignore_index=True)
-    synthetic = applicants["provenance"] == "synthetic"
+    synthetic = (applicants["provenance"] == "synthetic").to_numpy()
     numbers = np.zeros(len(applicants), np.int64)
-    numbers[synthetic.to_numpy()] = number_synthetic(applicants[synthetic])
-    ids = [
-        book.identity(sector, country, number) if number else (book.name_id(name), -1, -1, -1)
-        for name, sector, country, number in zip(applicants["name"], applicants["sector"], applicants["country"], numbers)
-    ]
-    id_columns = pd.DataFrame(ids, columns=["name_id", "variant_1", "variant_2", "variant_3"])
-    classifiable = synthetic & applicants["sector"].isin(RULE_CLASSIFIED_SECTORS)
-    applicants["unclassified"] = (classifiable & (numbers % UNCLASSIFIED_EVERY == 7)).to_numpy()
-    return pd.concat([applicants, id_columns], axis=1)
+    numbers[synthetic] = number_synthetic(applicants[synthetic])
+    ids = np.full((len(applicants), len(NAME_IDS)), -1, np.int64)
+    made_up = applicants[synthetic]
+    ids[synthetic] = book.synthetic_ids(made_up["sector"], made_up["country"], numbers[synthetic])
+    ids[~synthetic, 0] = [book.name_id(name) for name in applicants.loc[~synthetic, "name"]]
+    applicants[NAME_IDS] = ids
+    classifiable = synthetic & applicants["sector"].isin(RULE_CLASSIFIED_SECTORS).to_numpy()
+    applicants["unclassified"] = classifiable & (numbers % UNCLASSIFIED_EVERY == 7)
+    return applicants
 
 
 def publication_dates(year, size, rng):
@@ -434,6 +466,42 @@ def publication_dates(year, size, rng):
     return np.sort(thursdays[rng.integers(0, len(thursdays), size)])
 
 
+@dataclass(frozen=True)
+class Publications:
+    """Publications in number order: the position of each one's first-named applicant, how
+    many co-applicants it has and who they may be (up to three distinct synthetic
+    applicants of its year, never the first-named one), its date and its number."""
+
+    first_named: np.ndarray
+    co_counts: np.ndarray
+    co_applicants: np.ndarray
+    dates: np.ndarray
+    numbers: np.ndarray
+
+    @classmethod
+    def concatenate(cls, batches):
+        """Join the years' publications into one batch."""
+        return cls(*(np.concatenate([getattr(b, f.name) for b in batches]) for f in fields(cls)))
+
+
+def year_publications(applicants, year, volume, offset, rng):
+    """Shuffle a year's publications among its applicants (positions shifted by offset)."""
+    first_named = rng.permutation(np.repeat(np.arange(len(applicants)), applicants["published"].to_numpy()))
+    pool = np.flatnonzero((applicants["provenance"] == "synthetic").to_numpy())
+    position = np.zeros(len(applicants), np.int64)
+    position[pool] = np.arange(len(pool))
+    most = len(CO_APPLICANT_PROBABILITIES) - 1
+    steps = rng.integers(1, len(pool) - most, size=volume)
+    co_applicants = pool[((position[first_named] + steps)[:, None] + np.arange(most)) % len(pool)]
+    return Publications(
+        first_named + offset,
+        rng.choice(most + 1, size=volume, p=CO_APPLICANT_PROBABILITIES),
+        co_applicants + offset,
+        publication_dates(year, volume, rng),
+        year * 1_000_000 + np.arange(1, volume + 1),
+    )
+
+
 def build_records(figures, seed, progress):
     """Generate the whole table in memory: one row per publication and applicant.
 
@@ -442,55 +510,36 @@ def build_records(figures, seed, progress):
     """
     rng = np.random.default_rng(seed)
     book = NameBook()
-    years, first_named, dates, numbers, co_counts, co_offsets, pool_positions, pools = [], [], [], [], [], [], [], []
-    applicants_before = 0
+    years, batches, offset = [], [], 0
     for year, volume in sorted(year_volumes(figures).items()):
         applicants = year_applicants(figures, year, volume, origin_shares(figures, year), book, rng)
-        publications = rng.permutation(np.repeat(np.arange(len(applicants)), applicants["published"].to_numpy()))
-        pool = np.flatnonzero((applicants["provenance"] == "synthetic").to_numpy())
-        position = np.zeros(len(applicants), np.int64)
-        position[pool] = np.arange(len(pool))
-        extra = rng.choice(len(CO_APPLICANT_PROBABILITIES), size=volume, p=CO_APPLICANT_PROBABILITIES)
-        years.append(applicants.assign(year=year))
-        first_named.append(publications + applicants_before)
-        dates.append(publication_dates(year, volume, rng))
-        numbers.append(year * 1_000_000 + np.arange(1, volume + 1))
-        co_counts.append(extra)
-        co_offsets.append(rng.integers(1, len(pool) - len(CO_APPLICANT_PROBABILITIES), size=volume))
-        pool_positions.append(position[publications])
-        pools.append((pool + applicants_before, len(pool)))
-        applicants_before += len(applicants)
-        if progress:
-            progress(f"{year}: {volume:,} publications, {len(applicants):,} first-named applicants")
-    applicants = pd.concat(years, ignore_index=True)
+        batches.append(year_publications(applicants, year, volume, offset, rng))
+        years.append(applicants)
+        offset += len(applicants)
+        progress(f"{year}: {volume:,} publications, {len(applicants):,} first-named applicants")
     check_names(book, figures)
-    co_applicants = [
-        pool[(position[:, None] + offset[:, None] + np.arange(len(CO_APPLICANT_PROBABILITIES) - 1)) % size]
-        for (pool, size), position, offset in zip(pools, pool_positions, co_offsets)
-    ]
-    return assemble(applicants, book, np.concatenate(first_named), np.concatenate(co_counts),
-                    np.concatenate(co_applicants), np.concatenate(dates), np.concatenate(numbers), rng)
+    return assemble(pd.concat(years, ignore_index=True), book, Publications.concatenate(batches), rng)
 
 
-def assemble(applicants, book, first_named, co_counts, co_applicants, dates, numbers, rng):
+def assemble(applicants, book, publications, rng):
     """Lay out the rows (first-named, then co-applicants) and pick each row's spelling."""
-    per_publication = 1 + co_counts
+    per_publication = 1 + publications.co_counts
     starts = np.cumsum(per_publication) - per_publication
-    publication = np.repeat(np.arange(len(first_named)), per_publication)
+    publication = np.repeat(np.arange(len(per_publication)), per_publication)
     sequence = np.arange(len(publication)) - starts[publication] + 1
-    applicant = first_named[publication]
+    applicant = publications.first_named[publication]
     co_rows = sequence > 1
-    applicant[co_rows] = co_applicants[publication[co_rows], sequence[co_rows] - 2]
-    variants = applicants[["variant_1", "variant_2", "variant_3"]].to_numpy()[applicant]
-    pick = rng.integers(0, 3, len(applicant))
+    applicant[co_rows] = publications.co_applicants[publication[co_rows], sequence[co_rows] - 2]
+    variants = applicants[NAME_IDS[1:]].to_numpy()[applicant]
+    pick = rng.integers(0, variants.shape[1], len(applicant))
     use_variant = (variants[:, 0] >= 0) & (rng.random(len(applicant)) < VARIANT_SHARE)
     name_ids = np.where(use_variant, variants[np.arange(len(applicant)), pick], applicants["name_id"].to_numpy()[applicant])
     sector_codes = applicants["sector"].map(SECTOR_CODES.index).to_numpy()[applicant]
     unclassified = applicants["unclassified"].to_numpy()[applicant]
-    numbers_text = pc.binary_join_element_wise("WO", pa.array(numbers).cast(pa.string()), "")
+    numbers_text = pc.binary_join_element_wise("WO", pa.array(publications.numbers).cast(pa.string()), "")
     return pa.table({
         "publication_number": pc.take(numbers_text, pa.array(publication)),
-        "publication_date": pa.array(dates[publication].astype("datetime64[D]"), pa.date32()),
+        "publication_date": pa.array(publications.dates[publication], pa.date32()),
         "applicant_name": pc.take(pa.array(book.names, pa.string()), pa.array(name_ids)),
         "applicant_country": pc.take(pa.array(applicants["country"].to_numpy(), pa.string()), pa.array(applicant)),
         "applicant_sequence": pa.array(sequence.astype(np.int32)),
@@ -526,24 +575,22 @@ def generate_demo(output_path=DEMO_DATA, seed=DEMO_SEED, progress=None):
     """Write the demo Parquet and its checksum sidecar; return the Parquet's path.
 
     The file is written beside the target, checked with the project's own load, count and
-    rank against every printed figure, and only then moved into place.
+    rank against every printed figure, and only then moved into place. ``progress``, if
+    given, receives one line of text per step.
     """
-    from analysis.dataset import load_dataset
-
+    progress = progress or (lambda message: None)
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     figures = read_published_figures()
     table = build_records(figures, seed, progress)
     partial = output_path.with_name(f".{output_path.stem}.partial.parquet")
-    pq.write_table(table, partial, row_group_size=ROW_GROUP_SIZE, compression="zstd", write_statistics=True)
     try:
-        if progress:
-            progress(f"checking {table.num_rows:,} rows against the published table")
+        pq.write_table(table, partial, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+        progress(f"checking {table.num_rows:,} rows against the published table")
         check_published_ranks(load_dataset(partial), figures)
-    except BaseException:
-        partial.unlink()
-        raise
-    os.replace(partial, output_path)
+        os.replace(partial, output_path)
+    finally:
+        partial.unlink(missing_ok=True)
     sidecar = {"file": output_path.name, "sha256": file_sha256(output_path), "rows": table.num_rows,
                "seed": seed, "generator_version": GENERATOR_VERSION}
     sidecar_path(output_path).write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8")
