@@ -162,8 +162,12 @@ def _timed(timings, step):
     timings[step] = round(time.perf_counter() - started, 3)
 
 
+@cache
 def _warm_up():
-    """Pay for the first export and layout while the kernel works: imports, templates, fonts."""
+    """Pay for the first export and layout while the kernel works: imports, templates, fonts.
+
+    Once per process; a worker's later reports find everything loaded.
+    """
     import nbformat
     import weasyprint
 
