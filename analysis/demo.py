@@ -26,17 +26,17 @@ from analysis.errors import PctError
 from analysis.load import file_sha256
 from analysis.names import normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PUBLISHED_FIGURES
-from analysis.sectors import classify_name
 
 GENERATOR_VERSION = "1"
 DEMO_SEED = 20190319
 """WIPO published its 2018 PCT figures on 19 March 2019."""
 
 SECTOR_SHARES = {"business": 0.855, "individual": 0.075, "education": 0.05, "government": 0.019, "other": 0.001}
-"""Shares of published applications by first-named applicant's sector (WIPO, PCT Yearly Review, 2016)."""
+"""Shares of published applications by first-named applicant's sector in 2016, as WIPO gives
+them (business 85.5 %, individuals 7.5 %, universities 5 %, government and research 1.9 %)."""
 
 DISTINCT_FIRST_NAMED = (52_500, 54_500)
-"""Distinct first-named applicants a year, as in WIPO's reviews of 2014-2023."""
+"""Distinct first-named applicants a year (issue 3 asks for about 52,000-55,000)."""
 
 MEAN_PUBLICATIONS = {"individual": 1.15, "education": 4.0, "government": 4.0, "other": 1.5}
 """Mean publications of a synthetic applicant outside the printed top; business takes the rest."""
@@ -65,21 +65,21 @@ HEAD_RATIO = 3.0
 HEAD_ALPHA = 1.0
 """Power-law exponent of rank against count where the table gives no rank above."""
 
-VARIANT_EVERY = 10
+WITH_VARIANTS, WITHOUT_SECTOR = 3, 7
 VARIANT_SHARE = 0.3
-UNCLASSIFIED_EVERY = 10
-"""Every tenth synthetic applicant (by its number) also appears under spelling variants in
-30 % of its rows; another tenth never gives its sector, which the rules then classify."""
+"""A synthetic applicant whose number ends in 3 also appears under spelling variants in 30 %
+of its rows; one whose number ends in 7 never gives its sector, which the rules classify."""
 
 RULE_CLASSIFIED_SECTORS = ("business", "education", "government")
 """Sectors whose synthetic names the rules read right whatever the country code; a
 foundation of Antigua ("Demo Foundation AG-0001") would read as a company (AG)."""
 
 ROW_GROUP_SIZE = 1 << 19
+"""Fixed, so that the file's layout does not depend on pyarrow's defaults."""
 
 SECTOR_CODES = ("business", "education", "government", "individual", "other")
-PROVENANCE_CODES = ("published", "synthetic")
 TABLE_SECTORS = {"edu": "education", "business": "business"}
+"""The published tables planted in the data, and the sector of their applicants."""
 
 BUSINESS_WORDS = {
     "Electric": "Elec", "Technology": "Tech", "Manufacturing": "Mfg", "Medical": "Med",
@@ -91,6 +91,7 @@ LEGAL_FORMS = {
     "GB": "Ltd", "CH": "AG", "SE": "AB", "NL": "BV", "FI": "Oy", "IT": "SpA",
 }
 DEFAULT_LEGAL_FORM = "Ltd."
+"""Legal forms that close synthetic company names, by country; normalisation drops them."""
 
 
 class DemoCalibrationError(PctError):
@@ -107,7 +108,10 @@ class Anchor:
 
 
 def read_published_figures(path=PUBLISHED_FIGURES):
-    """Read WIPO's printed figures, keeping each row's file line for error messages."""
+    """Read WIPO's printed figures, keeping each row's file line for error messages.
+
+    Only empty cells are missing values: "NA" is Namibia.
+    """
     figures = pd.read_csv(path, dtype={"rank": "Int64", "rank_all": "Int64", "count": "int64"}, keep_default_na=False, na_values=[""])
     return figures.assign(line=np.arange(len(figures)) + 2, source=str(path))
 
@@ -261,7 +265,10 @@ def printed_top(figures, year, shares, volume, rng):
 def tail_caps(figures, year):
     """Highest count outside the printed top: below every printed count that carries a rank."""
     rows = figures[(figures["year"] == year) & figures["table"].isin(list(TABLE_SECTORS))]
-    overall = int(rows.dropna(subset=["rank_all"])["count"].min()) - 1
+    ranked_overall = rows.dropna(subset=["rank_all"])
+    if ranked_overall.empty:
+        raise DemoCalibrationError(f"{year}: no printed rank among all applicants bounds the applicants below the table")
+    overall = int(ranked_overall["count"].min()) - 1
     return {"education": min(int(rows["count"].min()) - 1, overall), "other": overall}
 
 
@@ -399,7 +406,7 @@ class NameBook:
     def _spell(self, key):
         sector, country, number = unpack_identity(key)
         main, variants = synthetic_spellings(sector, country, number)
-        with_variants = number % VARIANT_EVERY == 3
+        with_variants = number % 10 == WITH_VARIANTS
         return [self.name_id(main), *[self.name_id(v) if with_variants else -1 for v in variants]]
 
     def synthetic_ids(self, sectors, countries, numbers):
@@ -451,7 +458,7 @@ def year_applicants(figures, year, volume, shares, book, rng):
     ids[~synthetic, 0] = [book.name_id(name) for name in applicants.loc[~synthetic, "name"]]
     applicants[NAME_IDS] = ids
     classifiable = synthetic & applicants["sector"].isin(RULE_CLASSIFIED_SECTORS).to_numpy()
-    applicants["unclassified"] = classifiable & (numbers % UNCLASSIFIED_EVERY == 7)
+    applicants["unclassified"] = classifiable & (numbers % 10 == WITHOUT_SECTOR)
     return applicants
 
 
