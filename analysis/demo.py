@@ -195,41 +195,55 @@ def synthetic_origin_weights(shares, planted, volume):
     return room / room.sum()
 
 
-def draw_countries(weights, size, rng, exclude=None):
-    """Draw origins for synthetic applicants, optionally never a given one."""
-    if exclude is not None:
-        weights = weights.drop(exclude)
-        weights = weights / weights.sum()
-    return rng.choice(weights.index.to_numpy(), size=size, p=weights.to_numpy())
+def assign_origins(published, weights, rng):
+    """Give applicants origins so that each origin gets its weight's share of publications.
+
+    The applicants, in random order, are laid end to end by their publications, and each
+    takes the origin under its midpoint on the weights' cumulative scale: the shares come
+    out right within one applicant's count, however heavy the tail.
+    """
+    order = rng.permutation(len(published))
+    ends = np.cumsum(published[order])
+    middles = (ends - published[order] / 2) / ends[-1]
+    slots = np.minimum(np.searchsorted(np.cumsum(weights.to_numpy()), middles), len(weights) - 1)
+    origins = np.empty(len(published), dtype=object)
+    origins[order] = weights.index.to_numpy()[slots]
+    return origins
 
 
-def education_countries(fill_counts, planted, year, weights, rng):
-    """Origins of the synthetic universities, so that the story's country ranks hold too."""
-    countries = draw_countries(weights, len(fill_counts), rng)
+def place_story_ranks(applicants, year, weights, rng):
+    """Move synthetic universities in or out of a country so that the story's country ranks
+    hold too (Dalian University of Technology 8th in China in 2018); returns the origins."""
+    countries = applicants["country"].to_numpy().copy()
     for fact_year, name, rank in COUNTRY_RANK_FACTS:
         if fact_year != year:
             continue
-        anchor = planted[planted["name"] == name]
+        anchor = applicants[(applicants["provenance"] == "published") & (applicants["name"] == name)]
         if anchor.empty:
             raise DemoCalibrationError(f"{year}: {name} has no printed educational figure to rank within its country")
         count, country = int(anchor["published"].iloc[0]), anchor["country"].iloc[0]
-        rivals = planted[(planted["sector"] == "education") & (planted["country"] == country) & (planted["published"] > count)]
-        above = np.flatnonzero(fill_counts > count)
-        wanted = rank - 1 - len(rivals)
-        if not 0 <= wanted <= len(above):
-            raise DemoCalibrationError(f"{year}: {name} cannot be {rank} in {country}: {len(rivals)} printed and {len(above)} synthetic universities count more")
-        chosen = rng.choice(above, size=wanted, replace=False)
-        rest = np.setdiff1d(above, chosen)
-        countries[chosen] = country
-        countries[rest] = draw_countries(weights, len(rest), rng, exclude=country)
+        above = (applicants["sector"] == "education") & (applicants["published"] > count)
+        rivals = int((above & (applicants["provenance"] == "published") & (applicants["country"] == country)).sum())
+        candidates = np.flatnonzero(above & (applicants["provenance"] == "synthetic"))
+        wanted = rank - 1 - rivals
+        if not 0 <= wanted <= len(candidates):
+            raise DemoCalibrationError(f"{year}: {name} cannot be {rank} in {country}: {rivals} printed and {len(candidates)} synthetic universities count more")
+        inside = candidates[countries[candidates] == country]
+        outside = candidates[countries[candidates] != country]
+        if len(inside) > wanted:
+            leaving = rng.choice(inside, size=len(inside) - wanted, replace=False)
+            elsewhere = weights.drop(country)
+            countries[leaving] = rng.choice(elsewhere.index.to_numpy(), size=len(leaving), p=(elsewhere / elsewhere.sum()).to_numpy())
+        else:
+            countries[rng.choice(outside, size=wanted - len(inside), replace=False)] = country
     return countries
 
 
-def printed_top(figures, year, shares, volume, rng):
+def printed_top(figures, year, rng):
     """Plant the year's printed rows and draw the synthetic applicants ranked between them.
 
-    Returns (top, weights): top has columns name (None for synthetic), country, sector,
-    provenance, published; weights are the origin probabilities for synthetic applicants.
+    Returns a DataFrame with columns name and country (both None for synthetic applicants,
+    whose origins are given later), sector, provenance, published.
     """
     rows = figures[(figures["year"] == year) & figures["table"].isin(list(TABLE_SECTORS))]
     planted = pd.DataFrame({
@@ -239,27 +253,20 @@ def printed_top(figures, year, shares, volume, rng):
         "provenance": "published",
         "published": rows["count"].to_numpy(),
     })
-    weights = synthetic_origin_weights(shares, planted, volume)
     education = planted["sector"] == "education"
     university_counts = fill_ranks(anchors_of(rows[rows["table"] == "edu"], "rank"), planted.loc[education, "published"], rng)
-    universities = pd.DataFrame({
-        "name": None,
-        "country": education_countries(university_counts, planted, year, weights, rng),
-        "sector": "education",
-        "provenance": "synthetic",
-        "published": university_counts,
-    })
     known = np.concatenate([planted["published"].to_numpy(), university_counts])
     other_counts = fill_ranks(anchors_of(rows, "rank_all"), known, rng)
     top_sectors = pd.Series({s: SECTOR_SHARES[s] for s in ("business", "government", "other")})
-    others = pd.DataFrame({
+    synthetic = pd.DataFrame({
         "name": None,
-        "country": draw_countries(weights, len(other_counts), rng),
-        "sector": rng.choice(top_sectors.index.to_numpy(), size=len(other_counts), p=(top_sectors / top_sectors.sum()).to_numpy()),
+        "country": None,
+        "sector": ["education"] * len(university_counts)
+        + list(rng.choice(top_sectors.index.to_numpy(), size=len(other_counts), p=(top_sectors / top_sectors.sum()).to_numpy())),
         "provenance": "synthetic",
-        "published": other_counts,
+        "published": np.concatenate([university_counts, other_counts]),
     })
-    return pd.concat([planted, universities, others], ignore_index=True), weights
+    return pd.concat([planted, synthetic], ignore_index=True)
 
 
 def tail_caps(figures, year):
@@ -307,7 +314,7 @@ def match_total(counts, cap, total, label, rng):
     return counts
 
 
-def tail_applicants(top, year, volume, caps, weights, rng):
+def tail_applicants(top, year, volume, caps, rng):
     """Draw every applicant below the printed top; each sector's publications add up to its
     share of the year's volume, business taking what the others leave."""
     applicants = int(rng.integers(DISTINCT_FIRST_NAMED[0], DISTINCT_FIRST_NAMED[1], endpoint=True)) - len(top)
@@ -325,7 +332,7 @@ def tail_applicants(top, year, volume, caps, weights, rng):
         alpha = tail_alpha(budgets[sector] / sizes[sector], cap, label)
         parts.append(pd.DataFrame({
             "name": None,
-            "country": draw_countries(weights, sizes[sector], rng),
+            "country": None,
             "sector": sector,
             "provenance": "synthetic",
             "published": match_total(tail_counts(sizes[sector], cap, alpha, rng), cap, budgets[sector], label, rng),
@@ -447,9 +454,12 @@ def year_applicants(figures, year, volume, shares, book, rng):
     Returns a DataFrame with columns published, country, sector, provenance, name_id,
     variant_1..3 (ids, -1 for none) and unclassified (sector left empty in the data).
     """
-    top, weights = printed_top(figures, year, shares, volume, rng)
-    applicants = pd.concat([top, tail_applicants(top, year, volume, tail_caps(figures, year), weights, rng)], ignore_index=True)
+    top = printed_top(figures, year, rng)
+    applicants = pd.concat([top, tail_applicants(top, year, volume, tail_caps(figures, year), rng)], ignore_index=True)
     synthetic = (applicants["provenance"] == "synthetic").to_numpy()
+    weights = synthetic_origin_weights(shares, applicants[~synthetic], volume)
+    applicants.loc[synthetic, "country"] = assign_origins(applicants.loc[synthetic, "published"].to_numpy(), weights, rng)
+    applicants["country"] = place_story_ranks(applicants, year, weights, rng)
     numbers = np.zeros(len(applicants), np.int64)
     numbers[synthetic] = number_synthetic(applicants[synthetic])
     ids = np.full((len(applicants), len(NAME_IDS)), -1, np.int64)
