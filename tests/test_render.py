@@ -8,11 +8,13 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import nbformat
 import pytest
+import weasyprint
 from openpyxl import load_workbook
 
 from analysis.errors import OptionError, ReportError
-from analysis.render import ReportJob, _write_tables, outline, render_report
+from analysis.render import ReportJob, _exporter, _write_tables, outline, render_report
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -205,3 +207,28 @@ def test_table_files_and_sheets_have_safe_unique_names(tmp_path):
     assert all(len(name) <= 31 for name in workbook.sheetnames) and len(set(workbook.sheetnames)) == 4
     cell = workbook["escape"]["A2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from boxes(child)
+
+
+def test_a_wide_table_fits_the_printed_page():
+    # As wide as the content's widest table: long headers, a long name, five-digit counts.
+    years = [str(year) for year in range(2014, 2019)]
+    columns = ["Rank", "Applicant", "Country", *years, "Change on 2017", "Places gained since 2017", "Rank among all applicants"]
+    row = '<tr><td class="num">1</td><td>' + "Unbreakable-applicant-name-" * 3 + "</td><td>CN</td>"
+    row += '<td class="num">12,345</td>' * (len(columns) - 3) + "</tr>"
+    head = "".join(f'<th class="num">{column}</th>' for column in columns)
+    table = f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{row * 30}</tbody></table>'
+    output = nbformat.v4.new_output("display_data", data={"text/html": table, "text/plain": ""})
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("", outputs=[output])])
+    report = {"title": "Wide", "kicker": "", "subtitle": "", "facts": []}
+    page, _ = _exporter().from_notebook_node(notebook, resources={"report": report})
+    for printed in weasyprint.HTML(string=page).render().pages:
+        sheet = printed._page_box
+        right = sheet.content_box_x() + sheet.width
+        widest = max(box.position_x + box.margin_width() for box in boxes(sheet) if box is not sheet)
+        assert widest <= right + 0.5
