@@ -8,7 +8,6 @@ replaces an earlier good one.
 """
 
 import csv
-import hashlib
 import html
 import json
 import os
@@ -140,6 +139,8 @@ def _build(job, template, staging, started):
     with _timed(timings, "tables"):
         tables = _write_tables(list(_outputs(notebook, TABLE_MIMETYPE)), staging)
     timings["total"] = round(time.perf_counter() - started, 3)
+    from analysis.load import file_sha256
+
     manifest = {
         "report": {"kind": job.kind, "title": _page_title(page), "subtitle": _subtitle(job)},
         "parameters": job.parameters(),
@@ -149,7 +150,7 @@ def _build(job, template, staging, started):
         "tables": tables,
         "code_version": _code_version(),
         "packages": _package_versions(),
-        "notebook_template": {"path": template.name, "sha256": _sha256(template)},
+        "notebook_template": {"path": template.name, "sha256": file_sha256(template)},
         "timings": timings,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -170,6 +171,8 @@ def _warm_up():
     """
     import nbformat
     import weasyprint
+
+    import analysis.load  # noqa: F401  file_sha256 is needed after the kernel; its duckdb takes 0.1 s
 
     sample = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\n## Section")])
     report = {"title": "", "kicker": "", "subtitle": "", "facts": []}
@@ -212,16 +215,10 @@ def _inputs(job, provenance):
     """
     inputs = [item for record in provenance for item in record.get("inputs", ())]
     if not inputs and job.data_path:
-        inputs = [{"path": Path(job.data_path).name, "sha256": _sha256(Path(job.data_path))}]
+        from analysis.load import file_sha256
+
+        inputs = [{"path": Path(job.data_path).name, "sha256": file_sha256(job.data_path)}]
     return inputs
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # HTML -------------------------------------------------------------------------------------
