@@ -18,9 +18,6 @@ UNNUMBERED = 1 << 30
 file order: the order key is sequence * SEQUENCE_SHIFT + row, which fits in a BIGINT."""
 
 _CREDITED_SQL = {
-    "first-named": """
-        SELECT arg_min(year, order_key) AS year, arg_min(applicant, order_key) AS applicant, 1 AS credit
-        FROM named GROUP BY publication_number""",
     "every-applicant": """
         SELECT min(year) AS year, applicant, 1 AS credit
         FROM named GROUP BY publication_number, applicant""",
@@ -40,14 +37,13 @@ def check_counting_rule(counting):
 def name_variants(source):
     """Return every distinct (name, country, sector, provenance) in the input with its row count.
 
-    One scan; everything about applicants (their canonical names, countries, sectors) is
-    decided on this small table rather than on the full input.
+    validate_source tallied them in the scan that checked the values (the table
+    ``name_variants``); everything about applicants (their canonical names, countries,
+    sectors) is decided on this small table rather than on the full input.
     """
-    view = "records" if source.kind == "records" else "aggregates"
-    return source.connection.execute(
-        f"SELECT applicant_name, applicant_country, applicant_sector, provenance, count(*) AS rows "
-        f"FROM {view} GROUP BY ALL"
-    ).df()
+    return source.connection.sql(
+        "SELECT applicant_name, applicant_country, applicant_sector, provenance, rows FROM name_variants"
+    ).to_arrow_table().to_pandas()
 
 
 def _most_frequent(variants, column):
@@ -100,28 +96,51 @@ def count_published(source, aliases, sector_overrides, classify, counting="first
     raw_names = variants.groupby("applicant_name", as_index=False)["rows"].sum()
     name_map = build_name_map(raw_names, aliases)
     attributes = applicant_attributes(variants, name_map, sector_overrides, classify)
+    applicants = attributes.reset_index(names="applicant").astype({"provenance": "str"})
+    applicants["name_order"] = applicants["applicant"].str.casefold().rank(method="dense").astype("int64")
     connection = source.connection
     connection.register("name_map", name_map.table[["applicant_name", "applicant"]])
-    if source.kind == "aggregated":
-        query = """
-            SELECT year, applicant, sum(published) AS published
-            FROM aggregates JOIN name_map USING (applicant_name) GROUP BY ALL"""
-    else:
-        query = f"""
-            WITH named AS (
-                SELECT publication_number, year(publication_date) AS year, applicant,
-                       least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) * {SEQUENCE_SHIFT} + _row AS order_key
-                FROM records JOIN name_map USING (applicant_name))
-            SELECT year, applicant, sum(credit) AS published FROM ({_CREDITED_SQL[counting]}) GROUP BY ALL"""
-    counts = connection.execute(query).df()
+    connection.register("applicants", applicants)
+    query = f"""
+        SELECT c.year, c.applicant, a.country, a.sector, a.provenance, c.published, a.name_order
+        FROM ({_counting_sql(source.kind, counting)}) AS c JOIN applicants AS a USING (applicant)
+        ORDER BY c.year, c.published DESC, a.name_order, a.country"""
+    counts = connection.sql(query).to_arrow_table().to_pandas()
     connection.unregister("name_map")
-    counts = counts.join(attributes, on="applicant")
+    connection.unregister("applicants")
     counts["year"] = counts["year"].astype("int64")
     if counting == "fractional" or not (counts["published"] % 1 == 0).all():
+        # Rounding can tie sums that differed in the last bits: order again after it.
         counts["published"] = counts["published"].astype("float64").round(6)
+        counts = counts.sort_values(["year", "published", "name_order", "country"], ascending=[True, False, True, True])
     else:
         counts["published"] = counts["published"].astype("int64")
-    counts = counts[["year", "applicant", "country", "sector", "provenance", "published"]]
-    order = counts.assign(_name=counts["applicant"].str.casefold())
-    order = order.sort_values(["year", "published", "_name", "country"], ascending=[True, False, True, True])
-    return order.drop(columns="_name").reset_index(drop=True), name_map
+    return counts.drop(columns="name_order").reset_index(drop=True), name_map
+
+
+def _counting_sql(kind, counting):
+    """SQL giving (year, applicant, published) from the parsed input and the view name_map.
+
+    Under the first-named rule each publication is first reduced to its first-named raw
+    name, and only the (year, name) tallies are joined to the name map: the join and the
+    harmonised grouping then touch a table the size of the ranking, not of the input.
+    """
+    if kind == "aggregated":
+        return """
+            SELECT year, applicant, sum(published) AS published
+            FROM aggregates JOIN name_map USING (applicant_name) GROUP BY ALL"""
+    order_key = f"least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) * {SEQUENCE_SHIFT} + _row"
+    if counting == "first-named":
+        return f"""
+            WITH first_named AS (
+                SELECT arg_min(year(publication_date), {order_key}) AS year,
+                       arg_min(applicant_name, {order_key}) AS applicant_name
+                FROM records GROUP BY publication_number),
+            by_name AS (SELECT year, applicant_name, count(*) AS published FROM first_named GROUP BY ALL)
+            SELECT year, applicant, sum(published) AS published
+            FROM by_name JOIN name_map USING (applicant_name) GROUP BY ALL"""
+    return f"""
+        WITH named AS (
+            SELECT publication_number, year(publication_date) AS year, applicant, {order_key} AS order_key
+            FROM records JOIN name_map USING (applicant_name))
+        SELECT year, applicant, sum(credit) AS published FROM ({_CREDITED_SQL[counting]}) GROUP BY ALL"""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.cache import cache_key, read_entry, write_entry
 from analysis.counting import count_published
 from analysis.errors import UnknownInstitutionError
 from analysis.load import ColumnMap, file_sha256, open_source, read_column_map
@@ -82,19 +83,38 @@ def display_path(path):
         return str(path)
 
 
-def load_dataset(path=None, counting="first-named", column_map=None, aliases_path=APPLICANT_ALIASES, overrides_path=SECTOR_OVERRIDES):
+def load_dataset(
+    path=None,
+    counting="first-named",
+    column_map=None,
+    aliases_path=APPLICANT_ALIASES,
+    overrides_path=SECTOR_OVERRIDES,
+    *,
+    cache=True,
+):
     """Load, validate, harmonise, count and rank an input file.
 
     ``path`` None means the project's demo data; ``column_map`` is a ColumnMap or the path
     of a YAML mapping. Every problem is raised as a PctError subclass naming the file.
+    ``cache`` False neither reads nor writes the on-disk cache of ranked results
+    (analysis.cache), for timing the work itself.
     """
     path = Path(path) if path is not None else DEMO_DATA
     if column_map is not None and not isinstance(column_map, ColumnMap):
         column_map = read_column_map(column_map)
+    files = (path, Path(aliases_path), Path(overrides_path))
+    inputs = tuple(InputFile(display_path(p), file_sha256(p)) if p.is_file() else None for p in files)
+    key = cache_key([i.sha256 for i in inputs], counting, column_map) if cache and all(inputs) else None
+    stored = read_entry(key) if key else None
+    if stored is not None:
+        ranked, rows, name_lookup, unused = stored
+        return Dataset(ranked, counting, inputs, rows, name_lookup, unused)
     source = open_source(path, column_map)
     rows = validate_source(source)
     aliases = read_aliases(aliases_path)
     counts, name_map = count_published(source, aliases, read_sector_overrides(overrides_path), classify_name, counting)
     source.connection.close()
-    inputs = tuple(InputFile(display_path(p), file_sha256(p)) for p in (path, aliases_path, overrides_path))
-    return Dataset(add_ranks(counts), counting, inputs, rows, name_map.key_to_applicant(), name_map.unused_aliases)
+    dataset = Dataset(add_ranks(counts), counting, inputs, rows, name_map.key_to_applicant(), name_map.unused_aliases)
+    if key:
+        write_entry(key, dataset.ranked, rows, dataset.name_lookup, dataset.unused_aliases)
+    return dataset

@@ -3,7 +3,9 @@
 One DuckDB scan counts the rows and the invalid ones; only when something is wrong does a
 second query fetch the first problems, each naming its row, column and value. The parsed
 view ``records`` (application-level) or ``aggregates`` (already counted) is what the
-counting reads.
+counting reads. The same scan tallies the rows of each distinct (name, country, sector,
+provenance) into the table ``name_variants``, so that the counting need not scan the file
+a second time to learn its applicants.
 """
 
 from dataclasses import dataclass
@@ -171,8 +173,9 @@ def _split_view(source):
 def validate_source(source):
     """Create the parsed view and raise ValidationError listing every invalid value.
 
-    Returns the number of input rows (after splitting multi-applicant cells). Raises
-    InputFileError when the file holds no data rows.
+    Returns the number of input rows (after splitting multi-applicant cells) and leaves the
+    table ``name_variants`` in the source's connection. Raises InputFileError when the
+    file holds no data rows.
     """
     plan = _records_plan if source.kind == "records" else _aggregates_plan
     parsed, checks = plan(source)
@@ -185,7 +188,11 @@ def validate_source(source):
     connection.execute(f"CREATE OR REPLACE VIEW checked AS SELECT _row, {raw}, {columns} FROM {table}")
     connection.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT _row, {', '.join(parsed)} FROM checked")
     any_bad = " OR ".join(f"({c.condition})" for c in checks)
-    rows, bad_rows = connection.execute(f"SELECT count(*), count_if({any_bad}) FROM checked").fetchone()
+    connection.execute(
+        "CREATE OR REPLACE TABLE name_variants AS SELECT applicant_name, applicant_country, applicant_sector, "
+        f"provenance, count(*) AS rows, count_if({any_bad}) AS bad_rows FROM checked GROUP BY ALL"
+    )
+    rows, bad_rows = connection.execute("SELECT coalesce(sum(rows), 0), coalesce(sum(bad_rows), 0) FROM name_variants").fetchall()[0]
     if rows == 0:
         raise InputFileError(f"{source.path}: no data rows (only a header)")
     if bad_rows:
