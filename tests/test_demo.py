@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from analysis.dataset import load_dataset
 from analysis.demo import (
+    DEMO_SEED,
     RULE_CLASSIFIED_SECTORS,
     Anchor,
     DemoCalibrationError,
@@ -102,6 +103,11 @@ def test_generating_twice_gives_identical_bytes_and_a_matching_sidecar(tmp_path)
     sidecar = json.loads(sidecar_path(first).read_text(encoding="utf-8"))
     assert sidecar["sha256"] == file_sha256(first)
     assert sidecar["rows"] == pq.read_metadata(first).num_rows
+
+
+@pytest.mark.slow
+def test_another_seed_also_reproduces_every_printed_rank(tmp_path):
+    generate_demo(tmp_path / "pct_publications.parquet", seed=DEMO_SEED + 1)
 
 
 def test_the_session_demo_file_matches_its_sidecar(demo_path):
