@@ -178,6 +178,7 @@ def _warm_up():
     report = {"title": "", "kicker": "", "subtitle": "", "facts": []}
     page, _ = _exporter().from_notebook_node(sample, resources={"report": report})
     weasyprint.HTML(string=page).render()
+    _code_version(), _package_versions()
 
 
 def _execute(papermill, job, template, output):
