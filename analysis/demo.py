@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pycountry
 
 from analysis.dataset import load_dataset
-from analysis.errors import PctError
+from analysis.errors import PctError, UnknownInstitutionError
 from analysis.load import file_sha256
 from analysis.names import normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PUBLISHED_FIGURES
@@ -570,7 +570,13 @@ def check_published_ranks(dataset, figures):
     ranked = dataset.ranked.set_index(["year", "applicant"])
     story = {(year, name): rank for year, name, rank in COUNTRY_RANK_FACTS}
     for row in figures[figures["table"].isin(list(TABLE_SECTORS))].itertuples():
-        found = ranked.loc[(row.year, dataset.resolve(row.name))]
+        try:
+            applicant = dataset.resolve(row.name)
+        except UnknownInstitutionError:
+            applicant = None
+        if (row.year, applicant) not in ranked.index:
+            raise DemoCalibrationError(f"{row_label(row)}: not among the demo data's first-named applicants of {row.year}")
+        found = ranked.loc[(row.year, applicant)]
         expected = {"published": row.count, "sector": TABLE_SECTORS[row.table], "provenance": "published"}
         expected["rank_sector" if row.table == "edu" else "rank_overall"] = row.rank
         if pd.notna(row.rank_all):

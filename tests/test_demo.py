@@ -311,3 +311,5 @@ def test_a_figure_the_data_does_not_reproduce_is_reported_with_its_row(tmp_path,
     }).to_csv(data, index=False)
     with pytest.raises(DemoCalibrationError, match="line .*Mitsubishi Electric"):
         check_published_ranks(load_dataset(data), rows)
+    with pytest.raises(DemoCalibrationError, match="line .*Dalian University of Technology.*not among"):
+        check_published_ranks(load_dataset(data), figures[figures["name"] == "Dalian University of Technology"])
