@@ -123,7 +123,11 @@ def cmd_build(args):
         raise OptionError("nothing to build: give --institution, --institutions-file or --annual")
     jobs = expand_jobs(
         years, institutions, args.annual,
-        data_path=str(args.data) if args.data else None, counting=args.counting, top_n=args.top, country=args.country,
+        data_path=str(args.data) if args.data else None,
+        column_map=str(args.columns) if args.columns else None,
+        counting=args.counting,
+        top_n=args.top,
+        country=args.country,
     )
     outcomes = build_reports(jobs, Path(args.output_dir), workers=args.workers, progress=not args.quiet)
     failed = [outcome for outcome in outcomes if not getattr(outcome, "ok", True)]
@@ -183,7 +187,7 @@ def build_parser():
     build.add_argument("--institution", action="append", help="an institution (repeatable)")
     build.add_argument("--institutions-file", type=Path, help="one institution per line; # starts a comment")
     build.add_argument("--annual", action="store_true", help="also build the annual rankings report of each year")
-    build.add_argument("--country", default="CN", help="the country whose ranking the annual report shows (default CN)")
+    build.add_argument("--country", help="the country whose universities the annual report ranks (default: the notebook's, CN)")
     build.add_argument("--top", type=_positive, default=DEFAULT_TOP)
     build.add_argument("--workers", type=_positive, default=2, help="parallel workers (default 2)")
     build.add_argument("--output-dir", default=str(REPORTS_DIR), help="where reports go (default reports/)")

@@ -51,6 +51,7 @@ class ReportJob:
     counting: str = "first-named"
     top_n: int = DEFAULT_TOP
     country: str | None = None
+    column_map: str | None = None
 
     def __post_init__(self):
         if self.kind not in NOTEBOOKS:
@@ -62,8 +63,17 @@ class ReportJob:
 
     @property
     def slug(self):
-        """The report's folder name: always one safe path component."""
-        return slugify(self.institution) if self.kind == "institution" else "annual-rankings"
+        """The report's folder name: always one safe path component.
+
+        A chosen country and a counting rule other than WIPO's are part of the name, so
+        that such a report does not replace the default one.
+        """
+        parts = [slugify(self.institution) if self.kind == "institution" else "annual-rankings"]
+        if self.kind == "annual" and self.country:
+            parts.append(slugify(self.country))
+        if self.counting != COUNTING_RULES[0]:
+            parts.append(self.counting)
+        return "-".join(parts)
 
     @property
     def label(self):
@@ -73,12 +83,20 @@ class ReportJob:
         return f"annual rankings for {self.year}"
 
     def parameters(self):
-        """Return the notebook's parameters; a data path is made absolute for the kernel."""
-        data_path = str(Path(self.data_path).resolve()) if self.data_path else None
-        common = {"year": int(self.year), "data_path": data_path, "counting": self.counting, "top_n": int(self.top_n)}
+        """Return the notebook's parameters; file paths are made absolute for the kernel.
+
+        An annual report without a chosen country keeps its notebook's default.
+        """
+        common = {
+            "year": int(self.year),
+            "data_path": _absolute(self.data_path),
+            "column_map": _absolute(self.column_map),
+            "counting": self.counting,
+            "top_n": int(self.top_n),
+        }
         if self.kind == "institution":
             return {**common, "institution": self.institution}
-        return {**common, "country": self.country}
+        return {**common, "country": self.country} if self.country else common
 
     def folder(self, reports_dir=REPORTS_DIR):
         """Return ``reports/<year>/<slug>``; the slug keeps any name inside ``reports_dir``."""
@@ -87,6 +105,10 @@ class ReportJob:
     def failed_folder(self, reports_dir=REPORTS_DIR):
         """Return where a failed run keeps its executed notebook."""
         return Path(reports_dir) / "_failed" / str(int(self.year)) / self.slug
+
+
+def _absolute(path):
+    return str(Path(path).resolve()) if path else None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def test_expand_jobs_makes_one_per_year_and_institution_plus_annual():
 
 
 def test_jobs_that_would_share_a_folder_are_refused(tmp_path):
-    jobs = [ReportJob("institution", 2018, "A"), ReportJob("institution", 2018, "A", counting="fractional")]
+    jobs = [ReportJob("institution", 2018, "A"), ReportJob("institution", 2018, "A", top_n=10)]
     with pytest.raises(OptionError, match="share"):
         build_reports(jobs, tmp_path, progress=False, notebooks_dir=NOTEBOOKS)
 

@@ -94,6 +94,7 @@ def test_manifest_records_how_the_report_was_made(built, data_file):
     assert manifest["parameters"] == {
         "year": 2018,
         "data_path": str(data_file.resolve()),
+        "column_map": None,
         "counting": "first-named",
         "top_n": 50,
         "institution": "Example University",
@@ -129,6 +130,12 @@ def test_failed_build_keeps_its_notebook_and_the_earlier_report(tmp_path):
     assert sorted(p.name for p in (tmp_path / "2018").iterdir()) == ["example-university"]
     render(tmp_path)
     assert not failed.exists()
+
+
+def test_a_chosen_country_and_another_counting_rule_get_their_own_folders():
+    assert ReportJob("annual", 2018).slug == "annual-rankings"
+    assert ReportJob("annual", 2018, country="JP").slug == "annual-rankings-jp"
+    assert ReportJob("institution", 2018, "Example University", counting="fractional").slug == "example-university-fractional"
 
 
 def test_annual_report_takes_its_title_from_the_first_heading(tmp_path):
