@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
-	@bash scripts/install-fonts.sh
+	@bash scripts/install-debian-packages.sh
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install the pinned packages (and a CJK font when root)
+setup: $(STAMP) ## Create .venv with the pinned packages (and, as root, the Debian packages the reports need)
 
 $(DEMO): analysis/demo.py data/published/wipo_published_figures.csv | $(STAMP)
 	$(PY) -m analysis demo --output $(DEMO)
