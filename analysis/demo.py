@@ -270,13 +270,16 @@ def printed_top(figures, year, rng):
 
 
 def tail_caps(figures, year):
-    """Highest count outside the printed top: below every printed count that carries a rank."""
+    """Highest count outside the printed top: below every printed count that carries a rank,
+    and, for universities, below the most WIPO printed for any university in any year (so
+    that a year without an educational table, 2017, gets no implausible synthetic leader)."""
     rows = figures[(figures["year"] == year) & figures["table"].isin(list(TABLE_SECTORS))]
     ranked_overall = rows.dropna(subset=["rank_all"])
     if ranked_overall.empty:
         raise DemoCalibrationError(f"{year}: no printed rank among all applicants bounds the applicants below the table")
     overall = int(ranked_overall["count"].min()) - 1
-    return {"education": min(int(rows["count"].min()) - 1, overall), "other": overall}
+    largest_university = int(figures.loc[figures["table"] == "edu", "count"].max())
+    return {"education": min(int(rows["count"].min()), largest_university) - 1, "other": overall}
 
 
 def truncated_mean(alpha, cap):
