@@ -98,7 +98,7 @@ def cmd_variants(args):
 def cmd_demo(args):
     from analysis.demo import write_demo_data
 
-    print(write_demo_data(args.output))
+    print(write_demo_data(args.output, progress=lambda line: print(line, file=sys.stderr)))
 
 
 def _institutions(args):

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pycountry
 
 from analysis.dataset import load_dataset
-from analysis.errors import PctError, UnknownInstitutionError
+from analysis.errors import DemoCalibrationError, UnknownInstitutionError
 from analysis.load import file_sha256
 from analysis.names import normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PUBLISHED_FIGURES
@@ -92,10 +92,6 @@ LEGAL_FORMS = {
 }
 DEFAULT_LEGAL_FORM = "Ltd."
 """Legal forms that close synthetic company names, by country; normalisation drops them."""
-
-
-class DemoCalibrationError(PctError):
-    """The published table cannot be planted, or the demo data does not reproduce it."""
 
 
 @dataclass(frozen=True)

@@ -55,5 +55,9 @@ class OptionError(PctError):
     """A command-line or notebook parameter has an invalid value."""
 
 
+class DemoCalibrationError(PctError):
+    """The published table cannot be planted, or the demo data does not reproduce it."""
+
+
 class ReportError(PctError):
     """A report failed to build; the earlier good report, if any, is kept."""

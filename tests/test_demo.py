@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.dataset import load_dataset
+from analysis.errors import DemoCalibrationError
 from analysis.demo import (
     DEMO_SEED,
     RULE_CLASSIFIED_SECTORS,
     Anchor,
-    DemoCalibrationError,
     anchors_of,
     check_published_ranks,
     fill_ranks,
