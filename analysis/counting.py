@@ -6,7 +6,7 @@ every named applicant once, fractional counting gives each of n applicants 1/n. 
 work is one DuckDB query over the input file.
 """
 
-import pandas as pd
+import duckdb
 
 from analysis.errors import OptionError
 from analysis.names import build_name_map
@@ -46,12 +46,13 @@ def name_variants(source):
     ).to_arrow_table().to_pandas()
 
 
-def _most_frequent(variants, column):
-    """Each applicant's most frequent non-missing value of ``column``, ties alphabetical."""
-    known = variants.dropna(subset=[column])
-    totals = known.groupby(["applicant", column], as_index=False)["rows"].sum()
-    totals = totals.sort_values(["applicant", "rows", column], ascending=[True, False, True])
-    return totals.drop_duplicates("applicant").set_index("applicant")[column]
+def _most_frequent(column):
+    """SQL: each applicant's most frequent non-missing value of ``column``, ties alphabetical."""
+    return f"""
+        SELECT applicant, first(value ORDER BY rows DESC, value) AS {column}
+        FROM (SELECT applicant, {column} AS value, sum(rows) AS rows FROM named
+              WHERE {column} IS NOT NULL GROUP BY ALL)
+        GROUP BY applicant"""
 
 
 def applicant_attributes(variants, name_map, sector_overrides, classify):
@@ -67,16 +68,27 @@ def applicant_attributes(variants, name_map, sector_overrides, classify):
     Returns a DataFrame indexed by applicant with columns country, sector, provenance. The
     most frequent value wins, so one applicant is never split across countries by a
     stray row; the sector comes from the override table first, then the input, then rules.
+    The tallies run in DuckDB: one row per spelling, and pandas' group-bys cost more.
     """
-    table = variants.merge(name_map.table[["applicant_name", "group", "applicant"]], on="applicant_name")
-    attributes = pd.DataFrame({"country": _most_frequent(table, "applicant_country")})
-    groups = table.drop_duplicates("applicant").set_index("applicant")["group"].reindex(attributes.index)
-    sector = groups.map(sector_overrides).fillna(_most_frequent(table, "applicant_sector").reindex(attributes.index))
+    connection = duckdb.connect()
+    connection.register("variants", variants)
+    connection.register("names", name_map.table[["applicant_name", "group", "applicant"]])
+    attributes = connection.sql(f"""
+        WITH named AS (
+            SELECT n.applicant, n."group", v.applicant_country, v.applicant_sector, v.provenance, v.rows
+            FROM variants AS v JOIN names AS n USING (applicant_name))
+        SELECT applicant, g."group", country, input_sector, provenance
+        FROM ({_most_frequent("applicant_country")}) AS c(applicant, country)
+        JOIN (SELECT applicant, min("group") AS "group" FROM named GROUP BY applicant) AS g USING (applicant)
+        LEFT JOIN ({_most_frequent("applicant_sector")}) AS s(applicant, input_sector) USING (applicant)
+        LEFT JOIN ({_most_frequent("provenance")}) AS p(applicant, provenance) USING (applicant)
+        ORDER BY applicant""").to_arrow_table().to_pandas().set_index("applicant")
+    connection.close()
+    sector = attributes["group"].map(sector_overrides).fillna(attributes["input_sector"])
     unknown = sector.isna()
     sector[unknown] = attributes.index[unknown].map(classify)
     attributes["sector"] = sector
-    attributes["provenance"] = _most_frequent(table, "provenance").reindex(attributes.index)
-    return attributes
+    return attributes[["country", "sector", "provenance"]]
 
 
 def count_published(source, aliases, sector_overrides, classify, counting="first-named"):

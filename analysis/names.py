@@ -122,8 +122,9 @@ class NameMap:
 
     def key_to_applicant(self):
         """Return a dict from any known spelling's normalised key to its applicant, for look-ups."""
-        lookup = dict(zip(self.table["group"], self.table["applicant"]))
-        lookup.update(zip(self.table["key"], self.table["applicant"]))
+        applicants = self.table["applicant"].tolist()
+        lookup = dict(zip(self.table["group"].tolist(), applicants))
+        lookup.update(zip(self.table["key"].tolist(), applicants))
         for alias in self.aliases:
             applicant = lookup.get(normalise_name(alias.canonical_name))
             if applicant is not None:
@@ -142,26 +143,29 @@ def build_name_map(raw_names, aliases):
     Names sharing a normalised key form one applicant; an alias joins its key to the
     canonical name's key. The display name is the alias table's canonical name where one
     applies, else the best spelling in the data: properly cased, unabbreviated, then most
-    frequent, then alphabetical.
+    frequent, then alphabetical. Plain lists and dicts rather than pandas: there is one
+    entry per distinct spelling, and most applicants have only one.
     """
-    names = raw_names[["applicant_name", "rows"]].copy()
-    names["key"] = names["applicant_name"].map(normalise_name)
+    names = raw_names["applicant_name"].tolist()
+    rows = raw_names["rows"].tolist()
+    keys = [normalise_name(name) for name in names]
     alias_key = {normalise_name(a.raw_name): normalise_name(a.canonical_name) for a in aliases}
-    canonical_display = {normalise_name(a.canonical_name): a.canonical_name for a in aliases}
-    names["group"] = names["key"].map(lambda key: alias_key.get(key, key))
-    preference = names["applicant_name"].map(_display_preference)
-    names["miscased"] = preference.str[0]
-    names["abbreviated"] = preference.str[1]
-    best = names.sort_values(
-        ["group", "miscased", "abbreviated", "rows", "applicant_name"],
-        ascending=[True, True, True, False, True],
-    ).drop_duplicates("group")
-    display = dict(zip(best["group"], best["applicant_name"]))
-    display.update({group: name for group, name in canonical_display.items() if group in display})
-    names["applicant"] = names["group"].map(display)
-    present_keys = set(names["key"])
+    groups = [alias_key.get(key, key) for key in keys]
+    members = {}
+    for index, group in enumerate(groups):
+        members.setdefault(group, []).append(index)
+    display = {}
+    for group, indices in members.items():
+        if len(indices) > 1:
+            indices = [min(indices, key=lambda i: (*_display_preference(names[i]), -rows[i], names[i]))]
+        display[group] = names[indices[0]]
+    display.update({normalise_name(a.canonical_name): a.canonical_name for a in aliases if normalise_name(a.canonical_name) in display})
+    present_keys = set(keys)
     unused = tuple(a for a in aliases if normalise_name(a.raw_name) not in present_keys)
-    table = names[["applicant_name", "key", "group", "applicant"]].reset_index(drop=True)
+    table = pd.DataFrame(
+        {"applicant_name": names, "key": keys, "group": groups, "applicant": [display[g] for g in groups]},
+        columns=["applicant_name", "key", "group", "applicant"],
+    ).astype("str")
     return NameMap(table, tuple(aliases), unused)
 
 
