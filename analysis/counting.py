@@ -6,6 +6,8 @@ every named applicant once, fractional counting gives each of n applicants 1/n. 
 work is one DuckDB query over the input file.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 
 from analysis.errors import OptionError
@@ -104,10 +106,16 @@ def count_published(source, aliases, sector_overrides, classify, counting="first
             f"{source.path} holds counts already (aggregated input); it cannot be recounted "
             f"with the {counting!r} rule"
         )
-    variants = name_variants(source)
-    raw_names = variants.groupby("applicant_name", as_index=False)["rows"].sum()
-    name_map = build_name_map(raw_names, aliases)
-    attributes = applicant_attributes(variants, name_map, sector_overrides, classify)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # The first-named tallies need no harmonised names: DuckDB makes them (and releases
+        # the GIL) while Python harmonises the names.
+        tallies = background.submit(_tally_first_named, source) if _reduces_first(source.kind, counting) else None
+        variants = name_variants(source)
+        raw_names = variants.groupby("applicant_name", as_index=False)["rows"].sum()
+        name_map = build_name_map(raw_names, aliases)
+        attributes = applicant_attributes(variants, name_map, sector_overrides, classify)
+        if tallies is not None:
+            tallies.result()
     applicants = attributes.reset_index(names="applicant").astype({"provenance": "str"})
     applicants["name_order"] = applicants["applicant"].str.casefold().rank(method="dense").astype("int64")
     connection = source.connection
@@ -130,29 +138,47 @@ def count_published(source, aliases, sector_overrides, classify, counting="first
     return counts.drop(columns="name_order").reset_index(drop=True), name_map
 
 
-def _counting_sql(kind, counting):
-    """SQL giving (year, applicant, published) from the parsed input and the view name_map.
+def _reduces_first(kind, counting):
+    return kind == "records" and counting == "first-named"
 
-    Under the first-named rule each publication is first reduced to its first-named raw
-    name, and only the (year, name) tallies are joined to the name map: the join and the
-    harmonised grouping then touch a table the size of the ranking, not of the input.
+
+def _order_key():
+    """SQL: a publication's rows ordered by applicant_sequence (unnumbered last), then file order."""
+    return f"least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) * {SEQUENCE_SHIFT} + _row"
+
+
+def _tally_first_named(source):
+    """Create the table first_named_tallies: publications per (year, raw first-named name).
+
+    Each publication is reduced to its first-named raw name; only these tallies, the size
+    of a ranking rather than of the input, are later joined to the name map. Runs on its
+    own cursor, so that it may run beside the main connection's work.
     """
+    cursor = source.connection.cursor()
+    try:
+        cursor.execute(f"""
+            CREATE OR REPLACE TABLE first_named_tallies AS
+            WITH first_named AS (
+                SELECT arg_min(year(publication_date), {_order_key()}) AS year,
+                       arg_min(applicant_name, {_order_key()}) AS applicant_name
+                FROM records GROUP BY publication_number)
+            SELECT year, applicant_name, count(*) AS published FROM first_named GROUP BY ALL""")
+    finally:
+        cursor.close()
+
+
+def _counting_sql(kind, counting):
+    """SQL giving (year, applicant, published) from the parsed input and the view name_map."""
     if kind == "aggregated":
         return """
             SELECT year, applicant, sum(published) AS published
             FROM aggregates JOIN name_map USING (applicant_name) GROUP BY ALL"""
-    order_key = f"least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) * {SEQUENCE_SHIFT} + _row"
-    if counting == "first-named":
-        return f"""
-            WITH first_named AS (
-                SELECT arg_min(year(publication_date), {order_key}) AS year,
-                       arg_min(applicant_name, {order_key}) AS applicant_name
-                FROM records GROUP BY publication_number),
-            by_name AS (SELECT year, applicant_name, count(*) AS published FROM first_named GROUP BY ALL)
+    if _reduces_first(kind, counting):
+        return """
             SELECT year, applicant, sum(published) AS published
-            FROM by_name JOIN name_map USING (applicant_name) GROUP BY ALL"""
+            FROM first_named_tallies JOIN name_map USING (applicant_name) GROUP BY ALL"""
     return f"""
         WITH named AS (
-            SELECT publication_number, year(publication_date) AS year, applicant, {order_key} AS order_key
+            SELECT publication_number, year(publication_date) AS year, applicant, {_order_key()} AS order_key
             FROM records JOIN name_map USING (applicant_name))
         SELECT year, applicant, sum(credit) AS published FROM ({_CREDITED_SQL[counting]}) GROUP BY ALL"""

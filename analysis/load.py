@@ -153,8 +153,11 @@ def _scan_xlsx(connection, path):
     workbook.close()
     frame = pd.DataFrame(values, columns=names, dtype="string")
     frame.insert(0, "_row", range(1, len(frame) + 1))
+    # A table, not a registered frame: registrations are private to one cursor, and the
+    # counting reads the rows from a second one.
     connection.register("xlsx_frame", frame)
-    connection.execute("CREATE VIEW file_rows AS SELECT * FROM xlsx_frame")
+    connection.execute("CREATE TABLE file_rows AS SELECT * FROM xlsx_frame")
+    connection.unregister("xlsx_frame")
 
 
 def _cell_text(cell):
