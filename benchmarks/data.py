@@ -27,10 +27,15 @@ def _sql_string(text):
 def scaled_input(rows, source=DEMO_DATA, work_dir=WORK_DIR):
     """Return the path of a Parquet file of exactly ``rows`` rows, writing it if missing.
 
-    The file is rebuilt when the demo data changes (its sha256 is kept in a sidecar).
+    The file is rebuilt when the demo data changes (its sha256 is kept in a sidecar); the
+    demo data itself is generated first when it is missing.
     """
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
+    if not Path(source).exists() and Path(source) == DEMO_DATA:
+        from analysis.demo import write_demo_data  # a fresh clone has no demo data yet
+
+        write_demo_data(DEMO_DATA)
     target = work_dir / f"pct_{rows}.parquet"
     sidecar = target.with_suffix(".json")
     stamp = {"rows": rows, "source_sha256": file_sha256(source), "years_per_copy": YEARS_PER_COPY}
