@@ -9,6 +9,7 @@ large Parquet file is streamed, never loaded whole.
 
 import hashlib
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,10 @@ from analysis.schema import (
 )
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
+
+DUCKDB_MEMORY_LIMIT = "5GB"
+"""DuckDB's own default is 80 % of the machine's memory; past this limit it spills its
+group-bys to disk instead, so that 50 M input rows are counted within 8 GiB in all."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,8 @@ def open_source(path, column_map=None):
         connection.execute("SET enable_progress_bar = false")
     except duckdb.InvalidInputException:
         pass  # a Jupyter kernel refuses the setting without ipywidgets, and draws no bar there anyway
+    connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    connection.execute(f"SET temp_directory = {_sql_string(Path(tempfile.gettempdir()) / 'pct-duckdb')}")
     try:
         if suffix in (".csv", ".tsv"):
             _scan_text(connection, path, "\t" if suffix == ".tsv" else ",")
