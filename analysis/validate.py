@@ -16,6 +16,9 @@ from analysis.schema import PROVENANCES, SECTORS
 SHOWN_PROBLEMS = 20
 """How many problems the error lists; the rest are counted."""
 
+VARIANT_COLUMNS = ("applicant_name", "applicant_country", "applicant_sector", "provenance")
+"""The columns that describe an applicant, tallied per distinct combination for the counting."""
+
 FIRST_PCT_YEAR = 1978
 """The PCT entered into force in 1978; earlier years are typing errors."""
 
@@ -188,16 +191,38 @@ def validate_source(source):
     connection.execute(f"CREATE OR REPLACE VIEW checked AS SELECT _row, {raw}, {columns} FROM {table}")
     connection.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT _row, {', '.join(parsed)} FROM checked")
     any_bad = " OR ".join(f"({c.condition})" for c in checks)
-    connection.execute(
-        "CREATE OR REPLACE TABLE name_variants AS SELECT applicant_name, applicant_country, applicant_sector, "
-        f"provenance, count(*) AS rows, count_if({any_bad}) AS bad_rows FROM checked GROUP BY ALL"
-    )
+    connection.execute(_variants_sql(parsed, checks, raw_columns))
     rows, bad_rows = connection.execute("SELECT coalesce(sum(rows), 0), coalesce(sum(bad_rows), 0) FROM name_variants").fetchall()[0]
     if rows == 0:
         raise InputFileError(f"{source.path}: no data rows (only a header)")
     if bad_rows:
         _raise_problems(source, checks, any_bad)
     return rows
+
+
+def _variants_sql(parsed, checks, raw_columns):
+    """SQL creating ``name_variants``: rows and invalid rows per distinct applicant variant.
+
+    The file is grouped on its raw applicant columns and only then are they parsed and
+    checked, once per distinct value rather than once per row; the checks on other columns
+    (publication number, date, sequence, year, count) are counted per row in the same scan.
+    """
+    grouped = [c for c in VARIANT_COLUMNS if c in raw_columns]
+    row_bad = " OR ".join(f"({c.condition})" for c in checks if c.column not in VARIANT_COLUMNS) or "false"
+    variant_bad = " OR ".join(f"({c.condition})" for c in checks if c.column in VARIANT_COLUMNS) or "false"
+    raw_names = ", ".join([f"raw_{c}" for c in grouped] + [f"raw_{c} AS {c}" for c in grouped])
+    parsed_variants = ", ".join([f"raw_{c}" for c in grouped] + [f"{parsed[c]} AS {c}" for c in VARIANT_COLUMNS])
+    return f"""
+        CREATE OR REPLACE TABLE name_variants AS
+        WITH raw_variants AS (
+            SELECT {", ".join(f"raw_{c}" for c in grouped)}, count(*) AS rows, count_if({row_bad}) AS bad_rows
+            FROM checked GROUP BY ALL),
+        variants AS (
+            SELECT {parsed_variants}, rows, bad_rows
+            FROM (SELECT {raw_names}, rows, bad_rows FROM raw_variants))
+        SELECT {", ".join(VARIANT_COLUMNS)}, CAST(sum(rows) AS BIGINT) AS rows,
+               CAST(sum(CASE WHEN {variant_bad} THEN rows ELSE bad_rows END) AS BIGINT) AS bad_rows
+        FROM variants GROUP BY ALL"""
 
 
 def _raise_problems(source, checks, any_bad):
