@@ -13,7 +13,7 @@ from statistics import median
 from benchmarks.data import WORK_DIR, scaled_input
 from benchmarks.machine import describe
 from benchmarks.measure import python, run
-from benchmarks.rankings import FLOOR_SQL
+from benchmarks.rankings import FLOOR_SQL, TUNED_FLOOR_SQL
 from benchmarks import reports
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -61,7 +61,7 @@ def rankings(sizes, log):
     rows, details = [], []
     for size in sizes:
         path = scaled_input(size)
-        variants = ["project", "duckdb"] + (["pandas"] if size <= PANDAS_LIMIT else [])
+        variants = ["project", "duckdb", "duckdb_tuned"] + (["pandas"] if size <= PANDAS_LIMIT else [])
         runs = {variant: [] for variant in variants}
         for repetition in range(REPETITIONS[size]):
             for variant in variants:
@@ -73,6 +73,9 @@ def rankings(sizes, log):
         ratio = seconds["project"] / seconds["duckdb"]
         rows.append(Row("1", f"rankings, {label} rows: project / DuckDB floor", _seconds(seconds["project"]),
                         _seconds(seconds["duckdb"]), f"{ratio:.2f} ×", "≤ 1.2 ×", "yes" if ratio <= 1.2 else "no"))
+        tuned = seconds["project"] / seconds["duckdb_tuned"]
+        rows.append(Row("1", f"rankings, {label} rows: project / tuned DuckDB floor", _seconds(seconds["project"]),
+                        _seconds(seconds["duckdb_tuned"]), f"{tuned:.2f} ×", "(≤ 1.2 ×)", "yes" if tuned <= 1.2 else "no"))
         if "pandas" in seconds:
             speedup = seconds["pandas"] / seconds["project"]
             rows.append(Row("1", f"rankings, {label} rows: pandas / project (speed-up)", _seconds(seconds["project"]),
@@ -157,7 +160,13 @@ def write_results(machine, rows, details, phase_times, extra, quick):
     if extra.get("report_timings"):
         parts += ["", "## Steps of one report (its manifest)", "", "| Step | Seconds |", "|---|---|"]
         parts += [f"| {name} | {seconds} |" for name, seconds in extra["report_timings"].items()]
-    parts += ["", "## The DuckDB floor", "", "```sql", FLOOR_SQL.strip(), "```", "",
+    shown = {"path": "'<input>.parquet'", "aliases": "'data/mappings/applicant_aliases.csv'"}
+    parts += ["", "## The DuckDB floor", "",
+              "The hand-written query, one row per publication carrying its first-named applicant's attributes:",
+              "", "```sql", FLOOR_SQL.format(**shown).strip(), "```", "",
+              "The tuned floor, written the way the project counts (publications reduced to (year, raw name) "
+              "tallies first, attributes from a second pass grouped by name):",
+              "", "```sql", TUNED_FLOOR_SQL.format(**shown).strip(), "```", "",
               "The inputs are the demo data repeated (benchmarks/data.py): copy k renumbers its publications "
               "and moves its dates k × 10 years on, so larger files add years of rankings over the demo's "
               "~85 k distinct spellings.", "", KEPT_MARKER]

@@ -1,4 +1,4 @@
-"""Part 1: all years' rankings from a Parquet file, three ways, each in its own process.
+"""Part 1: all years' rankings from a Parquet file, several ways, each in its own process.
 
 - ``project``: the project's own path, ``load_dataset(path, cache=False).ranked`` (open,
   validate every value, harmonise names, count first-named, rank three scopes).
@@ -7,11 +7,14 @@
   first-named filter in one GROUP BY), the alias table joined on the raw name, the counts
   per (year, applicant) and the three ranks as window functions. It skips what a hand
   query usually skips: checking values and normalising spellings.
+- ``duckdb_tuned``: the floor written the way the project counts, to show that the
+  project's own query plan is no easier than the baseline it is compared with.
 - ``pandas``: the common peer — read the file into pandas, sort, keep each publication's
   first row, map aliases, count with groupby and rank with ``rank(method="min")``.
 
 Run ``python -m benchmarks.rankings VARIANT PATH``: prints one JSON line with the seconds
-the work took inside the process and the number of ranked rows.
+the work took inside the process and the number of ranked rows (``phases`` runs the
+project's path with a stopwatch on each step and prints them too).
 """
 
 import json
@@ -53,6 +56,44 @@ SELECT *,
 FROM counts
 ORDER BY year, published DESC, applicant
 """
+
+
+TUNED_FLOOR_SQL = """
+WITH rows AS (
+    SELECT publication_number, publication_date, applicant_name, applicant_country, applicant_sector,
+           applicant_sequence::BIGINT * 4294967296 + file_row_number AS order_key
+    FROM read_parquet({path}, file_row_number = true)),
+tallies AS (
+    SELECT year, applicant_name, count(*) AS published
+    FROM (SELECT arg_min(year(publication_date), order_key) AS year, arg_min(applicant_name, order_key) AS applicant_name
+          FROM rows GROUP BY publication_number)
+    GROUP BY ALL),
+names AS (
+    SELECT applicant_name, mode(applicant_country) AS country, mode(applicant_sector) AS sector
+    FROM rows GROUP BY applicant_name),
+aliases AS (SELECT raw_name, canonical_name FROM read_csv({aliases}, header = true, all_varchar = true)),
+counts AS (
+    SELECT year, coalesce(canonical_name, applicant_name) AS applicant,
+           mode(country) AS country, mode(sector) AS sector, CAST(sum(published) AS BIGINT) AS published
+    FROM tallies JOIN names USING (applicant_name) LEFT JOIN aliases ON applicant_name = raw_name
+    GROUP BY ALL)
+SELECT *,
+       rank() OVER (PARTITION BY year ORDER BY published DESC) AS rank_overall,
+       rank() OVER (PARTITION BY year, sector ORDER BY published DESC) AS rank_sector,
+       rank() OVER (PARTITION BY year, sector, country ORDER BY published DESC) AS rank_sector_country
+FROM counts
+ORDER BY year, published DESC, applicant
+"""
+"""The floor rewritten the way the project counts: publications reduced to (year, raw name)
+tallies before anything is joined, attributes from a second pass over the names."""
+
+
+def duckdb_tuned(path):
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    return connection.sql(TUNED_FLOOR_SQL.format(path=_sql_string(path), aliases=_sql_string(APPLICANT_ALIASES))).df()
 
 
 def duckdb_floor(path):
@@ -119,7 +160,9 @@ def project_phases(path):
     return ranked
 
 
-VARIANTS = {"project": project, "duckdb": duckdb_floor, "pandas": pandas_peer, "phases": project_phases}
+VARIANTS = {
+    "project": project, "duckdb": duckdb_floor, "duckdb_tuned": duckdb_tuned, "pandas": pandas_peer, "phases": project_phases,
+}
 
 
 def main(argv):
