@@ -8,6 +8,7 @@ large Parquet file is streamed, never loaded whole.
 """
 
 import hashlib
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -25,9 +26,25 @@ from analysis.schema import (
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
 
-DUCKDB_MEMORY_LIMIT = "5GB"
-"""DuckDB's own default is 80 % of the machine's memory; past this limit it spills its
-group-bys to disk instead, so that 50 M input rows are counted within 8 GiB in all."""
+DUCKDB_MEMORY_LIMIT = 5 * 1024**3
+"""Bytes DuckDB may hold before it spills its group-bys to disk, so that 50 M input rows are
+counted within 8 GiB in all; its own default, 80 % of the machine's memory, applies where
+that is less."""
+
+
+def _duckdb_memory_limit():
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): keep the cap
+        return DUCKDB_MEMORY_LIMIT
+    return min(DUCKDB_MEMORY_LIMIT, int(physical * 0.8))
+
+
+def _spill_directory():
+    """Where DuckDB spills: a per-user folder in the system's temporary directory, never the
+    working directory (its default for in-memory databases is ``.tmp`` there)."""
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"pct-duckdb-{user}"
 
 
 @dataclass(frozen=True)
@@ -200,8 +217,8 @@ def open_source(path, column_map=None):
         connection.execute("SET enable_progress_bar = false")
     except duckdb.InvalidInputException:
         pass  # a Jupyter kernel refuses the setting without ipywidgets, and draws no bar there anyway
-    connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-    connection.execute(f"SET temp_directory = {_sql_string(Path(tempfile.gettempdir()) / 'pct-duckdb')}")
+    connection.execute(f"SET memory_limit = '{_duckdb_memory_limit()}B'")
+    connection.execute(f"SET temp_directory = {_sql_string(_spill_directory())}")
     try:
         if suffix in (".csv", ".tsv"):
             _scan_text(connection, path, "\t" if suffix == ".tsv" else ",")

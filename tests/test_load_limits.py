@@ -1,0 +1,16 @@
+"""DuckDB's memory cap and spill folder, which keep 50 M rows within 8 GiB."""
+
+import tempfile
+from pathlib import Path
+
+from analysis.load import DUCKDB_MEMORY_LIMIT, open_source
+
+
+def test_duckdb_is_capped_and_spills_outside_the_working_directory(records_csv):
+    path = records_csv([["WO2018000001", "2018-03-01", "Alpha University", "CN", 1, "education"]])
+    connection = open_source(path).connection
+    limit, spill = connection.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchall()[0]
+    assert float(limit.split()[0]) * 1024**3 <= DUCKDB_MEMORY_LIMIT * 1.001 and limit.endswith("GiB")
+    assert Path(spill).parent == Path(tempfile.gettempdir())
