@@ -12,5 +12,6 @@ def test_duckdb_is_capped_and_spills_outside_the_working_directory(records_csv):
     limit, spill = connection.execute(
         "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
     ).fetchall()[0]
-    assert float(limit.split()[0]) * 1024**3 <= DUCKDB_MEMORY_LIMIT * 1.001 and limit.endswith("GiB")
+    number, unit = limit.split()
+    assert float(number) * {"MiB": 1024**2, "GiB": 1024**3}[unit] <= DUCKDB_MEMORY_LIMIT * 1.001
     assert Path(spill).parent == Path(tempfile.gettempdir())
