@@ -2,8 +2,9 @@
 the work of loading, validating, counting and ranking the same input again.
 
 An entry is keyed by everything the result depends on: the sha256 of the input file and of
-the alias and override tables, the counting rule, the column mapping, the package version
-and the bytes of the modules that compute the result. A key therefore never matches a
+the alias and override tables, the counting rule, the column mapping, the package version,
+the bytes of the modules that compute the result and the versions of DuckDB, pandas and
+pyarrow. A key therefore never matches a
 stale result; an entry that cannot be read, or that names another key, is deleted and
 treated as missing. Each file is written beside its final name and renamed into place, so
 a reader never sees half an entry, and concurrent writers of one key both write the same
@@ -17,6 +18,8 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -52,6 +55,7 @@ def cache_key(input_hashes, counting, column_map):
         "format": FORMAT,
         "version": __version__,
         "code": _code_digest(),
+        "libraries": [duckdb.__version__, pd.__version__, pa.__version__],
         "inputs": list(input_hashes),
         "counting": counting,
         "column_map": None if column_map is None else asdict(column_map),
