@@ -4,11 +4,10 @@ the work of loading, validating, counting and ranking the same input again.
 An entry is keyed by everything the result depends on: the sha256 of the input file and of
 the alias and override tables, the counting rule, the column mapping, the package version,
 the bytes of the modules that compute the result and the versions of DuckDB, pandas and
-pyarrow. A key therefore never matches a
-stale result; an entry that cannot be read, or that names another key, is deleted and
-treated as missing. Each file is written beside its final name and renamed into place, so
-a reader never sees half an entry, and concurrent writers of one key both write the same
-bytes.
+pyarrow. A key therefore never matches a stale result; an entry that cannot be read, or
+that names another key, is deleted and treated as missing. Each file is written beside its
+final name and renamed into place, so a reader never sees half an entry, and two writers of
+one key store the same result.
 """
 
 import hashlib
