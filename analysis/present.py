@@ -19,10 +19,13 @@ import pandas as pd
 
 from analysis.dataset import display_path
 from analysis.narrative import format_count, ordinal, sector_in_country
-from analysis.schema import COUNTING_DESCRIPTIONS, RANKING_DESCRIPTION, SECTOR_LABELS
-
-TABLE_MIMETYPE = "application/vnd.pct.table+json"
-PROVENANCE_MIMETYPE = "application/vnd.pct.provenance+json"
+from analysis.schema import (
+    COUNTING_DESCRIPTIONS,
+    PROVENANCE_MIMETYPE,
+    RANKING_DESCRIPTION,
+    SECTOR_LABELS,
+    TABLE_MIMETYPE,
+)
 
 PNG_DPI = 200
 """Sharp in print at A4 width; fixed so that the same figure always gives the same bytes."""

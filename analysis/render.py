@@ -26,13 +26,11 @@ from pathlib import Path
 from analysis import __version__
 from analysis.errors import OptionError, ReportError
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, slugify
-from analysis.schema import COUNTING_RULES, DEFAULT_TOP
+from analysis.schema import COUNTING_RULES, DEFAULT_TOP, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pct"
 NOTEBOOKS = {"institution": "institution_report.ipynb", "annual": "annual_rankings.ipynb"}
-TABLE_MIMETYPE = "application/vnd.pct.table+json"
-PROVENANCE_MIMETYPE = "application/vnd.pct.provenance+json"
 HIDDEN_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell")
 KEY_PACKAGES = (
     "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "weasyprint",

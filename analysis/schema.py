@@ -41,3 +41,8 @@ RANKING_DESCRIPTION = (
 )
 
 DEFAULT_TOP = 50
+
+TABLE_MIMETYPE = "application/vnd.pct.table+json"
+PROVENANCE_MIMETYPE = "application/vnd.pct.provenance+json"
+"""How a notebook output carries a table's data and the report's provenance to the
+renderer, which writes them out as CSV, XLSX and the manifest."""
