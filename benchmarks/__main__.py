@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from benchmarks.data import WORK_DIR, scaled_input
+from benchmarks.data import WORK_DIR
 from benchmarks.machine import describe
 from benchmarks.measure import python, run
 from benchmarks.rankings import FLOOR_SQL, TUNED_FLOOR_SQL
@@ -56,11 +56,20 @@ def _rows_label(rows):
     return f"{rows // 1_000_000} M" if rows % 1_000_000 == 0 else f"{rows:,}"
 
 
+def prepared_input(size):
+    """Write (or find) the input of ``size`` rows in a child process and return its path.
+
+    Linux counts the parent's peak memory at spawn time in every child's ru_maxrss, so the
+    parent does no heavy work itself: generating 50 M rows would inflate every later figure.
+    """
+    return Path(run(python("-m", "benchmarks.data", size)).output["path"])
+
+
 def rankings(sizes, log):
     """Part 1: each size, each variant in its own process, repetitions interleaved."""
     rows, details = [], []
     for size in sizes:
-        path = scaled_input(size)
+        path = prepared_input(size)
         variants = ["project", "duckdb", "duckdb_tuned"] + (["pandas"] if size <= PANDAS_LIMIT else [])
         runs = {variant: [] for variant in variants}
         for repetition in range(REPETITIONS[size]):
@@ -91,7 +100,7 @@ def rankings(sizes, log):
 def phases(size, log):
     """Where the project's time goes at ``size`` rows (one run with a stopwatch on each step)."""
     log(f"phases of the project at {_rows_label(size)} rows")
-    result = run(python("-m", "benchmarks.rankings", "phases", scaled_input(size)))
+    result = run(python("-m", "benchmarks.rankings", "phases", prepared_input(size)))
     return result.output["phases"], result.output["seconds"]
 
 

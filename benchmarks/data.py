@@ -59,3 +59,9 @@ def scaled_input(rows, source=DEMO_DATA, work_dir=WORK_DIR):
     partial.replace(target)
     sidecar.write_text(json.dumps(stamp))
     return target
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps({"path": str(scaled_input(int(sys.argv[1])))}))

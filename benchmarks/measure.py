@@ -25,7 +25,9 @@ def run(command):
     """Run ``command`` (a list) from the project root; raise with its stderr if it fails.
 
     The child is reaped with wait4(2), whose ru_maxrss is that child's own peak resident
-    set size, so each figure covers one run and nothing else the benchmark did.
+    set size, so each figure covers one run and nothing else the benchmark did. Linux starts
+    that figure at the parent's peak when the child is spawned, so the parent must stay
+    small: heavy preparation runs in children too.
     """
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
