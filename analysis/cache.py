@@ -33,7 +33,7 @@ KEEP_ENTRIES = 16
 """Entries beyond the most recently written ones are deleted: keys change with every
 edit of the code or data, and old entries would otherwise pile up."""
 
-_RESULT_MODULES = ("cache", "counting", "dataset", "load", "names", "ranking", "schema", "sectors", "validate")
+_RESULT_MODULES = ("cache", "counting", "dataset", "load", "mappings", "names", "ranking", "schema", "sectors", "validate")
 """Modules whose code decides the ranked result: editing one of them invalidates every entry."""
 
 _META = b"pct_cache"

@@ -6,7 +6,6 @@ applicants apart (case, punctuation, spacing, common abbreviations, corporate su
 every other merge is a row in ``data/mappings/applicant_aliases.csv``.
 """
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.errors import MappingError
+from analysis.mappings import read_mapping
 
 ABBREVIATIONS = {
     "UNIV": "UNIVERSITY",
@@ -83,19 +83,12 @@ class Alias:
 
 def read_aliases(path):
     """Read the reviewed alias table (columns raw_name, canonical_name, note)."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise MappingError(f"{path}: alias table not found") from None
-    except UnicodeDecodeError as error:
-        raise MappingError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     aliases = []
-    for line, row in enumerate(rows, start=2):
-        raw, canonical = (row.get("raw_name") or "").strip(), (row.get("canonical_name") or "").strip()
+    for line, row in read_mapping(path, "alias table"):
+        raw, canonical = row.get("raw_name", ""), row.get("canonical_name", "")
         if not raw or not canonical:
             raise MappingError(f"{path} line {line}: raw_name and canonical_name are both required")
-        aliases.append(Alias(raw, canonical, (row.get("note") or "").strip()))
+        aliases.append(Alias(raw, canonical, row.get("note", "")))
     return aliases
 
 

@@ -4,10 +4,10 @@ input gives, then keyword rules on the name in several languages.
 "Educational institutions" in WIPO's tables is the education sector here.
 """
 
-import csv
 import re
 
 from analysis.errors import MappingError
+from analysis.mappings import read_mapping
 from analysis.names import normalise_name
 from analysis.schema import SECTORS
 
@@ -67,16 +67,9 @@ def classify_name(raw_name):
 def read_sector_overrides(path):
     """Read the reviewed sector overrides (columns applicant, sector, note) as a dict
     from the applicant's normalised name to its sector."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except FileNotFoundError:
-        raise MappingError(f"{path}: sector override table not found") from None
-    except UnicodeDecodeError as error:
-        raise MappingError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     overrides = {}
-    for line, row in enumerate(rows, start=2):
-        applicant, sector = (row.get("applicant") or "").strip(), (row.get("sector") or "").strip()
+    for line, row in read_mapping(path, "sector override table"):
+        applicant, sector = row.get("applicant", ""), row.get("sector", "")
         if sector not in SECTORS:
             raise MappingError(
                 f"{path} line {line}: sector {sector!r} for {applicant!r} is not one of {', '.join(SECTORS)}"

@@ -36,6 +36,17 @@ def project(path):
     return load_dataset(path, cache=False).ranked
 
 
+RANKS_SQL = """
+SELECT *,
+       rank() OVER (PARTITION BY year ORDER BY published DESC) AS rank_overall,
+       rank() OVER (PARTITION BY year, sector ORDER BY published DESC) AS rank_sector,
+       rank() OVER (PARTITION BY year, sector, country ORDER BY published DESC) AS rank_sector_country
+FROM counts
+ORDER BY year, published DESC, applicant
+"""
+"""The end both floors share: the three scopes' competition ranks over ``counts``."""
+
+
 FLOOR_SQL = """
 WITH first_named AS (
     SELECT arg_min({{'year': year(publication_date), 'name': applicant_name,
@@ -49,13 +60,7 @@ counts AS (
            mode(first.country) AS country, mode(first.sector) AS sector, count(*) AS published
     FROM first_named LEFT JOIN aliases ON first.name = raw_name
     GROUP BY ALL)
-SELECT *,
-       rank() OVER (PARTITION BY year ORDER BY published DESC) AS rank_overall,
-       rank() OVER (PARTITION BY year, sector ORDER BY published DESC) AS rank_sector,
-       rank() OVER (PARTITION BY year, sector, country ORDER BY published DESC) AS rank_sector_country
-FROM counts
-ORDER BY year, published DESC, applicant
-"""
+""" + RANKS_SQL
 
 
 TUNED_FLOOR_SQL = """
@@ -77,13 +82,7 @@ counts AS (
            mode(country) AS country, mode(sector) AS sector, CAST(sum(published) AS BIGINT) AS published
     FROM tallies JOIN names USING (applicant_name) LEFT JOIN aliases ON applicant_name = raw_name
     GROUP BY ALL)
-SELECT *,
-       rank() OVER (PARTITION BY year ORDER BY published DESC) AS rank_overall,
-       rank() OVER (PARTITION BY year, sector ORDER BY published DESC) AS rank_sector,
-       rank() OVER (PARTITION BY year, sector, country ORDER BY published DESC) AS rank_sector_country
-FROM counts
-ORDER BY year, published DESC, applicant
-"""
+""" + RANKS_SQL
 """The floor rewritten the way the project counts: publications reduced to (year, raw name)
 tallies before anything is joined, attributes from a second pass over the names."""
 
