@@ -206,7 +206,7 @@ def open_source(path, column_map=None):
     path = Path(path)
     column_map = column_map or ColumnMap()
     if not path.is_file():
-        raise InputFileError(f"{path}: no such file")
+        raise InputFileError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputFileError(f"{path}: unsupported file type '{suffix or '(none)'}'; use {', '.join(SUPPORTED_SUFFIXES)}")

@@ -75,6 +75,11 @@ def test_missing_file(tmp_path):
         load_dataset(tmp_path / "nope.csv")
 
 
+def test_a_folder_is_not_taken_for_a_missing_file(tmp_path):
+    with pytest.raises(InputFileError, match="a folder, not a file"):
+        load_dataset(tmp_path)
+
+
 def test_unsupported_file_type(tmp_path):
     path = tmp_path / "data.json"
     path.write_text("{}", encoding="utf-8")
