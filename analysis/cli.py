@@ -72,12 +72,15 @@ def cmd_rank(args):
 def cmd_validate(args):
     dataset = _load(args)
     years = dataset.years
+    rows, applicants = dataset.rows, dataset.ranked["applicant"].nunique()
     print(
-        f"{args.data or DEMO_DATA}: valid; {dataset.rows:,} rows, {dataset.ranked['applicant'].nunique():,} applicants, "
-        f"years {years[0]}–{years[-1]}"
+        f"{args.data or DEMO_DATA}: valid; {rows:,} row{'s' * (rows != 1)}, "
+        f"{applicants:,} applicant{'s' * (applicants != 1)}, years {years[0]}–{years[-1]}"
     )
-    for alias in dataset.unused_aliases:
-        print(f"note: alias {alias.raw_name!r} → {alias.canonical_name!r} matches no name in this data")
+    unused = dataset.unused_aliases
+    if unused:
+        names = ", ".join(repr(alias.raw_name) for alias in unused[:3]) + (", …" if len(unused) > 3 else "")
+        print(f"note: {len(unused)} alias entr{'ies' if len(unused) != 1 else 'y'} match no name in this data ({names})")
 
 
 def cmd_applicants(args):

@@ -137,6 +137,11 @@ def _explain_duckdb_error(path, error):
     where = f" line {line.group(1)}" if line else ""
     if "not utf-8 encoded" in text or "Invalid unicode" in text:
         return InputFileError(f"{path}{where}: not UTF-8 text; save the file as UTF-8 and try again")
+    if "sniffing file" in text:
+        return InputFileError(
+            f"{path}{where}: cannot be read as {path.suffix[1:].upper()}: its lines do not share one layout "
+            "(an unclosed quote, or lines with more fields than the header?)"
+        )
     first = text.splitlines()[0] if text else type(error).__name__
     return InputFileError(f"{path}{where}: cannot be read ({first})")
 

@@ -75,6 +75,13 @@ def test_missing_file(tmp_path):
         load_dataset(tmp_path / "nope.csv")
 
 
+def test_a_csv_without_one_layout_says_so(tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_text(",".join(HEADER[:4]) + '\nWO1,2018-01-01,"Acme,US\nWO2,2018-01-01,Beta,US,extra,more\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match="broken.csv: cannot be read as CSV: its lines do not share one layout"):
+        load_dataset(path)
+
+
 def test_a_folder_is_not_taken_for_a_missing_file(tmp_path):
     with pytest.raises(InputFileError, match="a folder, not a file"):
         load_dataset(tmp_path)
