@@ -179,6 +179,6 @@ def _counting_sql(kind, counting):
             FROM first_named_tallies JOIN name_map USING (applicant_name) GROUP BY ALL"""
     return f"""
         WITH named AS (
-            SELECT publication_number, year(publication_date) AS year, applicant, {_order_key()} AS order_key
+            SELECT publication_number, year(publication_date) AS year, applicant
             FROM records JOIN name_map USING (applicant_name))
         SELECT year, applicant, sum(credit) AS published FROM ({_CREDITED_SQL[counting]}) GROUP BY ALL"""
