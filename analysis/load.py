@@ -119,7 +119,8 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-def _sql_string(text):
+def sql_string(text):
+    """Quote text as an SQL string literal, for file paths and user-given patterns."""
     return "'" + str(text).replace("'", "''") + "'"
 
 
@@ -148,7 +149,7 @@ def _explain_duckdb_error(path, error):
 
 def _scan_text(connection, path, delimiter):
     relation = (
-        f"read_csv({_sql_string(path)}, header=true, all_varchar=true, delim={_sql_string(delimiter)}, "
+        f"read_csv({sql_string(path)}, header=true, all_varchar=true, delim={sql_string(delimiter)}, "
         "quote='\"', escape='\"', null_padding=true)"
     )
     connection.execute(f"CREATE VIEW file_rows AS SELECT row_number() OVER () AS _row, * FROM {relation}")
@@ -157,7 +158,7 @@ def _scan_text(connection, path, delimiter):
 def _scan_parquet(connection, path):
     connection.execute(
         f"CREATE VIEW file_rows AS SELECT file_row_number + 1 AS _row, * EXCLUDE (file_row_number) "
-        f"FROM read_parquet({_sql_string(path)}, file_row_number=true)"
+        f"FROM read_parquet({sql_string(path)}, file_row_number=true)"
     )
 
 
@@ -223,7 +224,7 @@ def open_source(path, column_map=None):
     except duckdb.InvalidInputException:
         pass  # a Jupyter kernel refuses the setting without ipywidgets, and draws no bar there anyway
     connection.execute(f"SET memory_limit = '{_duckdb_memory_limit()}B'")
-    connection.execute(f"SET temp_directory = {_sql_string(_spill_directory())}")
+    connection.execute(f"SET temp_directory = {sql_string(_spill_directory())}")
     try:
         if suffix in (".csv", ".tsv"):
             _scan_text(connection, path, "\t" if suffix == ".tsv" else ",")

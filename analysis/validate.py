@@ -11,6 +11,7 @@ a second time to learn its applicants.
 from dataclasses import dataclass
 
 from analysis.errors import InputFileError, ValidationError
+from analysis.load import sql_string
 from analysis.schema import PROVENANCES, SECTORS
 
 SHOWN_PROBLEMS = 20
@@ -52,8 +53,7 @@ def _date_expression(source):
         return "CAST(publication_date AS DATE)"
     text = _text("publication_date")
     if source.column_map.date_format:
-        fmt = source.column_map.date_format.replace("'", "''")
-        return f"CAST(try_strptime({text}, '{fmt}') AS DATE)"
+        return f"CAST(try_strptime({text}, {sql_string(source.column_map.date_format)}) AS DATE)"
     return f"TRY_CAST({text} AS DATE)"
 
 
@@ -160,9 +160,9 @@ def _aggregates_plan(source):
 
 def _split_view(source):
     """Expand cells holding several applicants into one row each, numbered in cell order."""
-    separator = source.column_map.split_applicants.replace("'", "''")
-    names = f"string_split(CAST(applicant_name AS VARCHAR), '{separator}')"
-    countries = f"string_split(CAST(applicant_country AS VARCHAR), '{separator}')"
+    separator = sql_string(source.column_map.split_applicants)
+    names = f"string_split(CAST(applicant_name AS VARCHAR), {separator})"
+    countries = f"string_split(CAST(applicant_country AS VARCHAR), {separator})"
     source.connection.execute(
         "CREATE OR REPLACE VIEW source_split AS "
         f"SELECT * EXCLUDE (applicant_name, applicant_country, i), names[i] AS applicant_name, "

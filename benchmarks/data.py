@@ -13,15 +13,11 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.load import file_sha256
+from analysis.load import file_sha256, sql_string
 from analysis.paths import DEMO_DATA, PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "benchmarks" / "work"
 YEARS_PER_COPY = 10
-
-
-def _sql_string(text):
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 def scaled_input(rows, source=DEMO_DATA, work_dir=WORK_DIR):
@@ -43,7 +39,7 @@ def scaled_input(rows, source=DEMO_DATA, work_dir=WORK_DIR):
         return target
     connection = duckdb.connect()
     connection.execute("SET enable_progress_bar = false")
-    base = connection.execute(f"SELECT count(*) FROM read_parquet({_sql_string(source)})").fetchall()[0][0]
+    base = connection.execute(f"SELECT count(*) FROM read_parquet({sql_string(source)})").fetchall()[0][0]
     copies = -(-rows // base)
     partial = target.with_name(f".{target.name}.partial")
     connection.execute(f"""
@@ -52,9 +48,9 @@ def scaled_input(rows, source=DEMO_DATA, work_dir=WORK_DIR):
                        AS publication_number,
                    CAST(publication_date + to_years(CAST(k * {YEARS_PER_COPY} AS INTEGER)) AS DATE) AS publication_date,
                    applicant_name, applicant_country, applicant_sequence, applicant_sector, provenance
-            FROM range({copies}) AS copies(k), read_parquet({_sql_string(source)}, file_row_number=true)
+            FROM range({copies}) AS copies(k), read_parquet({sql_string(source)}, file_row_number=true)
             WHERE k * {base} + file_row_number < {rows}
-        ) TO {_sql_string(partial)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)""")
+        ) TO {sql_string(partial)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)""")
     connection.close()
     partial.replace(target)
     sidecar.write_text(json.dumps(stamp))

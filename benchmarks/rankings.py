@@ -26,10 +26,6 @@ from analysis.paths import APPLICANT_ALIASES
 RANK_COLUMNS = {"rank_overall": ["year"], "rank_sector": ["year", "sector"], "rank_sector_country": ["year", "sector", "country"]}
 
 
-def _sql_string(text):
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def project(path):
     from analysis.dataset import load_dataset
 
@@ -90,17 +86,21 @@ tallies before anything is joined, attributes from a second pass over the names.
 def duckdb_tuned(path):
     import duckdb
 
+    from analysis.load import sql_string
+
     connection = duckdb.connect()
     connection.execute("SET enable_progress_bar = false")
-    return connection.sql(TUNED_FLOOR_SQL.format(path=_sql_string(path), aliases=_sql_string(APPLICANT_ALIASES))).df()
+    return connection.sql(TUNED_FLOOR_SQL.format(path=sql_string(path), aliases=sql_string(APPLICANT_ALIASES))).df()
 
 
 def duckdb_floor(path):
     import duckdb
 
+    from analysis.load import sql_string
+
     connection = duckdb.connect()
     connection.execute("SET enable_progress_bar = false")
-    return connection.sql(FLOOR_SQL.format(path=_sql_string(path), aliases=_sql_string(APPLICANT_ALIASES))).df()
+    return connection.sql(FLOOR_SQL.format(path=sql_string(path), aliases=sql_string(APPLICANT_ALIASES))).df()
 
 
 def pandas_peer(path):
