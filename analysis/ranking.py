@@ -63,6 +63,21 @@ def scope_of(sector, country):
     return "overall" if sector is None else ("sector" if country is None else "sector_country")
 
 
+def scope_rows(ranked, year, sector=None, country=None):
+    """Return the year's rows of one scope, and the name of the rank column that orders them.
+
+    Raises UnknownYearError for a year outside the data, OptionError for a bad selection.
+    """
+    check_year(ranked, year)
+    rank_column, _ = SCOPE_RANKS[scope_of(sector, country)]
+    rows = ranked[ranked["year"] == year]
+    if sector is not None:
+        rows = rows[rows["sector"] == sector]
+    if country is not None:
+        rows = rows[rows["country"] == country.upper()]
+    return rows, rank_column
+
+
 def _year_values(ranked, year, columns):
     """One year's values of ``columns`` per applicant, renamed, for joining onto a table."""
     return ranked.loc[ranked["year"] == year, ["applicant", *columns]].rename(columns=columns)
@@ -91,14 +106,7 @@ def ranking_table(ranked, year, sector=None, country=None, top=DEFAULT_TOP):
     rank_overall. Rows tied on rank are listed by applicant name, case-insensitively,
     then country.
     """
-    check_year(ranked, year)
-    rank_column, _ = SCOPE_RANKS[scope_of(sector, country)]
-    country = country.upper() if country else None
-    selected = ranked[ranked["year"] == year]
-    if sector is not None:
-        selected = selected[selected["sector"] == sector]
-    if country is not None:
-        selected = selected[selected["country"] == country]
+    selected, rank_column = scope_rows(ranked, year, sector, country)
     selected = selected[selected[rank_column] <= top]
     table = selected.assign(rank=selected[rank_column])[
         ["rank", "applicant", "country", "sector", "provenance", "published", "rank_overall"]

@@ -8,30 +8,29 @@ written here.
 
 import pandas as pd
 
-from analysis.errors import UnknownInstitutionError
+from analysis.errors import OptionError, UnknownInstitutionError
 from analysis.narrative import country_name
-from analysis.ranking import SCOPE_RANKS, check_year
+from analysis.ranking import SCOPE_RANKS, scope_rows
 from analysis.schema import SECTOR_LABELS
 
 OTHERS = "Others"
 
 
 def _year_rows(ranked, year):
-    check_year(ranked, year)
-    return ranked[ranked["year"] == year]
+    return scope_rows(ranked, year)[0]
 
 
 def _scope_rows(ranked, year, applicant, scope):
     """The year's applicants that share ``applicant``'s scope, best rank first."""
-    rows = _year_rows(ranked, year)
-    own = rows[rows["applicant"] == applicant]
+    if scope not in SCOPE_RANKS:
+        raise OptionError(f"unknown scope {scope!r}; use one of {', '.join(SCOPE_RANKS)}")
+    year_rows = _year_rows(ranked, year)
+    own = year_rows[year_rows["applicant"] == applicant]
     if own.empty:
         raise UnknownInstitutionError(f'"{applicant}" published no PCT application in {year}')
-    if scope in ("sector", "sector_country"):
-        rows = rows[rows["sector"] == own["sector"].iloc[0]]
-    if scope == "sector_country":
-        rows = rows[rows["country"] == own["country"].iloc[0]]
-    rank, _ = SCOPE_RANKS[scope]
+    sector = own["sector"].iloc[0] if scope in ("sector", "sector_country") else None
+    country = own["country"].iloc[0] if scope == "sector_country" else None
+    rows, rank = scope_rows(ranked, year, sector, country)
     rows = rows.sort_values([rank, "applicant"], kind="stable").rename(columns={rank: "rank"})
     return rows[["rank", "applicant", "country", "sector", "provenance", "published"]].reset_index(drop=True)
 
