@@ -1,5 +1,6 @@
 """Where the project's files live, and how output names are derived safely from user text."""
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -15,16 +16,23 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
 
-def slugify(text, max_length=80):
-    """Turn user text (an institution's name) into one safe path component.
+def slugify(text, max_bytes=80):
+    """Turn user text into a readable path component: letters and digits of any script.
 
-    ASCII letters, digits and single hyphens only, so that no name can climb out of the
-    reports folder or collide with hidden files; names written only in other scripts keep
-    their characters' code points so that they stay distinct.
+    NFKC and lower case; every other run of characters becomes one hyphen, so that no
+    separator, dot or space survives. Bounded in UTF-8 bytes (a filesystem counts bytes),
+    never cutting a character. May be empty.
     """
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if not slug:
-        code_points = "-".join(f"{ord(ch):x}" for ch in str(text) if ch.isalnum())
-        slug = f"u{code_points}" if code_points else "unnamed"
-    return slug[:max_length].strip("-")
+    kept = [ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in unicodedata.normalize("NFKC", str(text)).lower()]
+    slug = re.sub(r"-+", "-", "".join(kept)).strip("-")
+    return slug.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").strip("-")
+
+
+def folder_name(text, max_bytes=80):
+    """Return the folder name of an institution: readable, and different for every exact name.
+
+    Names that slugify alike ("X & Y University", "X Y University", long names with the same
+    start, "!!!") differ in the short hash of the exact text that follows the readable part.
+    """
+    digest = hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:10]
+    return f"{slugify(text, max_bytes) or 'unnamed'}-{digest}"

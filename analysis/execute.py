@@ -1,0 +1,64 @@
+"""Execute a report's notebook with papermill, within a time limit for the whole report."""
+
+import time
+
+from analysis.errors import ReportError
+from analysis.paths import PROJECT_ROOT
+
+DEFAULT_TIMEOUT = 600
+"""Seconds a report may take to execute, all cells together."""
+
+
+class ReportTimeout(ReportError):
+    """The notebook ran longer than its time limit."""
+
+
+def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
+    """Execute ``template`` with ``parameters`` into ``output``; return the executed notebook.
+
+    Papermill's limit applies to each cell; each cell is also given only what is left of
+    ``timeout`` seconds, so that the whole report is bounded too. Papermill writes the
+    executed notebook to ``output`` even when a cell fails.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError
+
+    if not template.is_file():
+        raise ReportError(f"notebook template {template} does not exist")
+    deadline = time.monotonic() + timeout
+
+    def time_left(cell):
+        # nbclient reads 0 as "no limit"
+        return max(deadline - time.monotonic(), 0.01)
+
+    try:
+        return papermill.execute_notebook(
+            template,
+            output,
+            parameters=parameters,
+            kernel_name="python3",
+            # The project root, so that `import analysis` works without installing the package.
+            cwd=str(PROJECT_ROOT),
+            progress_bar=False,
+            execution_timeout=timeout,
+            timeout_func=time_left,
+            # A polite shutdown sometimes waits seconds for a kernel that ignores it.
+            shutdown_kernel="immediate",
+            # The kernel warns on stderr of every run that local TCP is unencrypted.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except CellTimeoutError:
+        raise ReportTimeout(f"the notebook ran longer than the time limit of {timeout:g} s (--timeout)") from None
+
+
+def recorded_parameters(notebook):
+    """Return the parameters papermill injected, as it recorded them in the notebook."""
+    return dict(notebook.metadata.get("papermill", {}).get("parameters", {}))
+
+
+def outputs(notebook, mimetype):
+    """Yield the data of every output of ``mimetype``, in notebook order."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", ()):
+            if mimetype in output.get("data", {}):
+                yield output["data"][mimetype]
