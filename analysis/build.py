@@ -1,22 +1,26 @@
 """Build many reports at once and list them all in ``reports/index.html``.
 
 Years and institutions expand into jobs; the jobs run in worker processes, each of which
-imports the heavy modules and makes its HTML exporter once. A failed report is recorded
-and the others go on.
+imports the heavy modules and makes its HTML exporter once, and each of which dies with
+the process that started it. A failed report is recorded and the others go on.
 """
 
-import html
-import json
+import ctypes
+import os
 import re
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
+from analysis.atomic import writable_folder
 from analysis.errors import OptionError, ReportError
+from analysis.execute import DEFAULT_TIMEOUT
+from analysis.index import write_index
 from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR
-from analysis.render import TEMPLATES_DIR, TEMPLATE_NAME, ReportJob, render_report
+from analysis.render import ReportJob, render_report
+
+_PR_SET_PDEATHSIG = 1
 
 _YEAR_PART = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
 
@@ -47,8 +51,8 @@ def parse_years(text):
 def expand_jobs(years, institutions, annual, **common):
     """Return one job per year and institution, plus the annual rankings of each year if asked.
 
-    ``common`` holds the parameters every report shares: data_path, counting, top_n and
-    country (which only the annual rankings take).
+    ``common`` holds the notebook parameters every report shares, by their names:
+    data_path, column_map, counting, top_n and country (which only the annual rankings take).
     """
     country = common.pop("country", None)
     jobs = []
@@ -59,29 +63,50 @@ def expand_jobs(years, institutions, annual, **common):
     return jobs
 
 
-def build_reports(jobs, reports_dir=REPORTS_DIR, workers=2, progress=True, notebooks_dir=NOTEBOOKS_DIR):
+def build_reports(
+    jobs, reports_dir=REPORTS_DIR, workers=2, progress=True, notebooks_dir=NOTEBOOKS_DIR, *, replace=False, timeout=DEFAULT_TIMEOUT
+):
     """Render ``jobs``, in parallel when ``workers`` > 1, then write the index.
 
-    Return a ReportOutcome or a ReportFailure per job, in the order of ``jobs``.
+    Return a ReportOutcome or a ReportFailure per job, in the order of ``jobs``. A folder
+    that cannot take reports is an OptionError before anything is built.
     """
     from tqdm import tqdm
 
+    writable_folder(reports_dir)
     jobs = list(dict.fromkeys(jobs))
     _check_folders(jobs, reports_dir)
+    options = {"replace": replace, "timeout": timeout}
     results = [None] * len(jobs)
     with tqdm(total=len(jobs), desc="reports", unit="report", file=sys.stderr, disable=not progress) as bar:
         if workers <= 1 or len(jobs) <= 1:
             for index, job in enumerate(jobs):
-                results[index] = _render(job, reports_dir, notebooks_dir)
+                results[index] = _render(job, reports_dir, notebooks_dir, options)
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                futures = {pool.submit(_render, job, reports_dir, notebooks_dir): i for i, job in enumerate(jobs)}
+            with worker_pool(min(workers, len(jobs))) as pool:
+                futures = {pool.submit(_render, job, reports_dir, notebooks_dir, options): i for i, job in enumerate(jobs)}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
                     bar.update()
     write_index(reports_dir)
     return results
+
+
+def worker_pool(workers):
+    """Return a process pool whose workers are killed when this process dies, however it dies."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent):
+    """Ask Linux to kill this worker when its parent goes (a no-op elsewhere)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except AttributeError:
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _check_folders(jobs, reports_dir):
@@ -93,53 +118,9 @@ def _check_folders(jobs, reports_dir):
             raise OptionError(f"{job.label} and {other.label} with other parameters would share {job.folder(reports_dir)}")
 
 
-def _render(job, reports_dir, notebooks_dir):
+def _render(job, reports_dir, notebooks_dir, options):
     """Render one job, turning its ReportError into a record (runs in a worker process)."""
     try:
-        return render_report(job, reports_dir, notebooks_dir)
+        return render_report(job, reports_dir, notebooks_dir, **options)
     except ReportError as exc:
         return ReportFailure(job, str(exc))
-
-
-def write_index(reports_dir=REPORTS_DIR):
-    """Write ``index.html`` listing every report under ``reports_dir``, newest year first."""
-    reports_dir = Path(reports_dir)
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    by_year = {}
-    for manifest_path in sorted(reports_dir.glob("[0-9]*/[!._]*/manifest.json")):
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        by_year.setdefault(manifest_path.parent.parent.name, []).append((manifest_path.parent, manifest["report"]))
-    sections = [_year_section(year, reports, reports_dir) for year, reports in sorted(by_year.items(), reverse=True)]
-    count = sum(len(reports) for reports in by_year.values())
-    css = (TEMPLATES_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
-    page = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>PCT application reports</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
-        '<header class="masthead"><p class="kicker">Published PCT applications</p>'
-        '<h1 class="report-title">Reports</h1>'
-        f'<p class="report-subtitle">{count} report{"" if count == 1 else "s"}</p></header>\n'
-        f"<main>\n{''.join(sections) or '<p>No report has been built yet.</p>'}\n</main>\n</body>\n</html>\n"
-    )
-    index = reports_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
-
-
-def _year_section(year, reports, reports_dir):
-    """Return one year's table of reports: title, subtitle and links to the files."""
-    rows = []
-    for folder, report in sorted(reports, key=lambda item: (item[1].get("kind") != "annual", item[1].get("title", ""))):
-        base = quote(folder.relative_to(reports_dir).as_posix())
-        links = [("HTML", "report.html"), ("PDF", "report.pdf"), ("Tables", "tables.xlsx")]
-        files = " · ".join(
-            f'<a href="{html.escape(base)}/{name}">{label}</a>' for label, name in links if (folder / name).exists()
-        )
-        rows.append(
-            f'<tr><td><a href="{html.escape(base)}/report.html">{html.escape(report.get("title", ""))}</a>'
-            f'<div class="sub">{html.escape(report.get("subtitle", ""))}</div></td><td>{files}</td></tr>'
-        )
-    return (
-        f"<h2>{html.escape(year)}</h2>\n<table class=\"index\"><thead><tr><th>Report</th><th>Files</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>\n"
-    )

@@ -115,6 +115,10 @@ def _institutions(args):
     return names
 
 
+BUILD_PARAMETERS = {"data": "data_path", "columns": "column_map", "counting": "counting", "top": "top_n", "country": "country"}
+"""The flags of ``build`` that every report shares, and the notebook parameters they set."""
+
+
 def cmd_build(args):
     from analysis.build import build_reports, expand_jobs, parse_years
 
@@ -124,15 +128,12 @@ def cmd_build(args):
         raise OptionError("give --year or --years")
     if not institutions and not args.annual:
         raise OptionError("nothing to build: give --institution, --institutions-file or --annual")
-    jobs = expand_jobs(
-        years, institutions, args.annual,
-        data_path=str(args.data) if args.data else None,
-        column_map=str(args.columns) if args.columns else None,
-        counting=args.counting,
-        top_n=args.top,
-        country=args.country,
+    common = {parameter: getattr(args, flag) for flag, parameter in BUILD_PARAMETERS.items()}
+    common.update({name: str(common[name]) for name in ("data_path", "column_map") if common[name]})
+    jobs = expand_jobs(years, institutions, args.annual, **common)
+    outcomes = build_reports(
+        jobs, Path(args.output), workers=args.workers, progress=not args.quiet, replace=args.replace, timeout=args.timeout
     )
-    outcomes = build_reports(jobs, Path(args.output_dir), workers=args.workers, progress=not args.quiet)
     failed = [outcome for outcome in outcomes if not getattr(outcome, "ok", True)]
     for outcome in outcomes:
         if getattr(outcome, "ok", True):
@@ -184,6 +185,8 @@ def build_parser():
     demo.add_argument("--output", type=Path, default=DEMO_DATA)
     demo.set_defaults(run=cmd_demo)
 
+    from analysis.execute import DEFAULT_TIMEOUT
+
     build = commands.add_parser("build", help="render reports (HTML, PDF, tables) for years × institutions")
     build.add_argument("--year", type=int, action="append", help="a year (repeatable)")
     build.add_argument("--years", help="years such as 2016-2019 or 2016,2018")
@@ -193,7 +196,9 @@ def build_parser():
     build.add_argument("--country", help="the country whose universities the annual report ranks (default: the notebook's, CN)")
     build.add_argument("--top", type=_positive, default=DEFAULT_TOP)
     build.add_argument("--workers", type=_positive, default=2, help="parallel workers (default 2)")
-    build.add_argument("--output-dir", default=str(REPORTS_DIR), help="where reports go (default reports/)")
+    build.add_argument("--output", "--output-dir", default=str(REPORTS_DIR), help="where reports go (default reports/)")
+    build.add_argument("--replace", action="store_true", help="replace reports built from other data")
+    build.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT, help=f"seconds a report may run (default {DEFAULT_TIMEOUT})")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     _data_options(build)
     build.set_defaults(run=cmd_build)

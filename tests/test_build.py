@@ -1,6 +1,9 @@
 """Building many reports: years, jobs, parallel workers, failures and the index."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,18 +57,18 @@ def test_batch_runs_in_workers_and_collects_failures(tmp_path):
     assert [result.ok for result in results] == [True, False, True]
     assert [result.job for result in results] == jobs
     assert "top_n must be at least 1" in results[1].error
-    assert (tmp_path / "_failed" / "2018" / "broken-university" / "report.ipynb").is_file()
+    assert (jobs[1].failed_folder(tmp_path) / "report.ipynb").is_file()
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert 'href="2018/example-university/report.html"' in index
+    assert f'href="2018/{jobs[0].slug}/report.html"' in index
     assert 'href="2018/annual-rankings/report.pdf"' in index
     assert "broken-university" not in index
 
 
-def write_manifest(reports_dir, year, slug, title, subtitle="", kind="institution"):
+def write_manifest(reports_dir, year, slug, title, subtitle="", kind="institution", **fields):
     folder = reports_dir / str(year) / slug
     folder.mkdir(parents=True)
     report = {"kind": kind, "title": title, "subtitle": subtitle}
-    (folder / "manifest.json").write_text(json.dumps({"report": report}), encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"report": report, **fields}), encoding="utf-8")
     (folder / "report.html").write_text("", encoding="utf-8")
     return folder
 
@@ -87,3 +90,40 @@ def test_index_lists_newest_year_first_and_skips_hidden_and_failed_folders(tmp_p
     assert index.index("New") < index.index("Old")
     assert "Staging" not in index and "Failed" not in index
     assert 'href="2019/b/report.html"' in index and "report.pdf" not in index
+
+
+def test_index_shows_the_data_counting_build_time_and_edited_notebooks(tmp_path):
+    inputs = [{"path": "data/my export.xlsx", "sha256": "ab" * 32, "format": "xlsx"}, {"path": "aliases.csv", "sha256": "cd" * 32}]
+    template = {"path": "institution_report.ipynb", "uncommitted_edits": True}
+    write_manifest(tmp_path, 2018, "a", "Edited", inputs=inputs, counting="fractional", built="2026-12-02T12:00:00+00:00", notebook_template=template)
+    write_manifest(tmp_path, 2018, "b", "Clean", notebook_template={"uncommitted_edits": False})
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "my export.xlsx (xlsx)<br>aliases.csv</td><td>fractional</td><td>2026-12-02T12:00:00+00:00" in index
+    assert index.count("uncommitted edits") == 1
+
+
+def test_index_skips_reports_whose_manifest_is_missing_or_half_written(tmp_path):
+    write_manifest(tmp_path, 2018, "whole", "Whole")
+    (write_manifest(tmp_path, 2018, "half", "Half") / "manifest.json").write_text('{"report": {"title": "Ha', encoding="utf-8")
+    (tmp_path / "2018" / "gone").mkdir()
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "Whole" in index and "Half" not in index and "1 report<" in index
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2018", "index.html"]  # no partial file left
+
+
+def test_a_file_in_place_of_the_output_folder_is_one_line(tmp_path):
+    (tmp_path / "reports").write_text("", encoding="utf-8")
+    for where in (tmp_path / "reports", tmp_path / "reports" / "inside"):
+        with pytest.raises(OptionError, match=f"^{where}: cannot write reports there[^\n]*$"):
+            build_reports([ReportJob("annual", 2018)], where, progress=False, notebooks_dir=NOTEBOOKS)
+
+
+def test_an_output_folder_without_permission_is_one_line_and_exit_2(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    command = [sys.executable, "-m", "analysis", "build", "--year", "2018", "--annual", "--output", str(locked / "reports")]
+    if os.geteuid() == 0:  # root writes anywhere unless it gives up the capabilities that let it
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == f"pct-report: error: {locked / 'reports'}: cannot write reports there (permission denied)\n"
