@@ -3,19 +3,22 @@ the work of loading, validating, counting and ranking the same input again.
 
 An entry is keyed by everything the result depends on: the sha256 of the input file and of
 the alias and override tables, the counting rule, the column mapping, the package version,
-the bytes of the modules that compute the result and the versions of DuckDB, pandas and
-pyarrow. A key therefore never matches a stale result; an entry that cannot be read, or
-that names another key, is deleted and treated as missing. Each file is written beside its
-final name and renamed into place, so a reader never sees half an entry, and two writers of
-one key store the same result.
+the bytes of every file of the package and of ``data/mappings`` and the versions of DuckDB,
+pandas and pyarrow. A key therefore never matches a stale result.
+
+An entry is never trusted blindly: its checksum file, written last, holds the sha256 of the
+bytes of its other files and is checked on every read. An entry that is damaged in any way
+(a changed byte, a flipped bit, another key) is deleted and treated as missing, so that the
+result is computed again: never an error, never a wrong result. The folder is
+``$PCT_CACHE_DIR`` when set (read at each call), else ``.cache/datasets``.
 """
 
 import hashlib
+import importlib
 import json
 import os
-import tempfile
-from dataclasses import asdict
-from pathlib import Path
+from dataclasses import asdict, fields, is_dataclass
+from pathlib import Path, PurePath
 
 import duckdb
 import pandas as pd
@@ -23,28 +26,25 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import __version__
+from analysis.atomic import write_file
+from analysis.hashing import code_sha256
 from analysis.names import Alias
 from analysis.paths import PROJECT_ROOT
 
-CACHE_DIR = PROJECT_ROOT / ".cache" / "datasets"
-FORMAT = 1
+CACHE_ENV = "PCT_CACHE_DIR"
+DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache" / "datasets"
+FORMAT = 2
 """Bumped when the layout of an entry changes."""
 KEEP_ENTRIES = 16
 """Entries beyond the most recently written ones are deleted: keys change with every
 edit of the code or data, and old entries would otherwise pile up."""
 
-_RESULT_MODULES = ("cache", "counting", "dataset", "load", "mappings", "names", "ranking", "schema", "sectors", "validate")
-"""Modules whose code decides the ranked result: editing one of them invalidates every entry."""
-
-_META = b"pct_cache"
+_PARTS = ("ranked", "lookup")
 
 
-def _code_digest():
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for name in _RESULT_MODULES:
-        digest.update((package / f"{name}.py").read_bytes())
-    return digest.hexdigest()
+def cache_folder():
+    """Return the cache folder: ``$PCT_CACHE_DIR``, else ``.cache/datasets`` in the project."""
+    return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
 
 
 def cache_key(input_hashes, counting, column_map):
@@ -53,7 +53,7 @@ def cache_key(input_hashes, counting, column_map):
     document = {
         "format": FORMAT,
         "version": __version__,
-        "code": _code_digest(),
+        "code": code_sha256(),
         "libraries": [duckdb.__version__, pd.__version__, pa.__version__],
         "inputs": list(input_hashes),
         "counting": counting,
@@ -62,66 +62,114 @@ def cache_key(input_hashes, counting, column_map):
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
-def _paths(key, cache_dir):
-    folder = Path(cache_dir if cache_dir is not None else CACHE_DIR)
-    return folder / f"{key}.ranked.parquet", folder / f"{key}.lookup.parquet"
+def _paths(key, folder):
+    folder = Path(folder) if folder is not None else cache_folder()
+    return {part: folder / f"{key}.{part}.parquet" for part in _PARTS}, folder / f"{key}.sha256.json"
 
 
 def read_entry(key, cache_dir=None):
-    """Return (ranked, rows, name_lookup, unused_aliases) stored under ``key``, or None.
+    """Return (ranked, summary, name_lookup, unused_aliases) stored under ``key``, or None.
 
-    The ranked file is written last, so it marks a complete entry.
+    The checksum file is written last, so it marks a complete entry; the parquet files are
+    read into memory, checked against it and parsed from the checked bytes.
     """
-    ranked_path, lookup_path = _paths(key, cache_dir)
-    if not ranked_path.exists():
+    paths, checksum_path = _paths(key, cache_dir)
+    if not checksum_path.exists():
         return None
     try:
-        ranked_table = pq.read_table(ranked_path)
-        meta = json.loads(ranked_table.schema.metadata[_META])
-        if meta["key"] != key:
+        checksums = json.loads(checksum_path.read_text(encoding="utf-8"))
+        if checksums.get("key") != key:
             raise ValueError("entry names another key")
-        lookup = pq.read_table(lookup_path)
+        content = {part: path.read_bytes() for part, path in paths.items()}
+        if any(hashlib.sha256(content[part]).hexdigest() != checksums["files"][part] for part in _PARTS):
+            raise ValueError("entry does not match its checksum")
+        ranked_table = pq.read_table(pa.BufferReader(content["ranked"]))
+        lookup = pq.read_table(pa.BufferReader(content["lookup"]))
         name_lookup = dict(zip(lookup.column("key").to_pylist(), lookup.column("applicant").to_pylist()))
-        ranked = ranked_table.replace_schema_metadata(None).to_pandas()
-    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
-        _discard(ranked_path, lookup_path)
+        ranked = ranked_table.to_pandas()
+        unused = tuple(Alias(*fields) for fields in checksums["unused_aliases"])
+        summary = _decode(checksums["summary"])
+    except Exception:  # whatever the damage, the entry is rebuilt, never served
+        _discard(checksum_path, *paths.values())
         return None
-    unused = tuple(Alias(*fields) for fields in meta["unused_aliases"])
-    return ranked, meta["rows"], name_lookup, unused
+    return ranked, summary, name_lookup, unused
 
 
-def write_entry(key, ranked, rows, name_lookup, unused_aliases, cache_dir=None):
+def write_entry(key, ranked, summary, name_lookup, unused_aliases, cache_dir=None):
     """Store a result under ``key``; a cache that cannot be written is skipped silently,
-    since the caller already holds the result."""
-    ranked_path, lookup_path = _paths(key, cache_dir)
-    meta = {"key": key, "rows": int(rows), "unused_aliases": [[a.raw_name, a.canonical_name, a.note] for a in unused_aliases]}
-    table = pa.Table.from_pandas(ranked, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _META: json.dumps(meta).encode()})
-    lookup = pa.table({"key": list(name_lookup), "applicant": list(name_lookup.values())})
+    since the caller already holds the result.
+
+    ``summary`` is what the loader says about its input: plain values, paths, tuples and
+    dataclasses of the package.
+    """
+    paths, checksum_path = _paths(key, cache_dir)
+    tables = {
+        "ranked": pa.Table.from_pandas(ranked, preserve_index=False),
+        "lookup": pa.table({"key": list(name_lookup), "applicant": list(name_lookup.values())}),
+    }
+    content = {part: _parquet_bytes(table) for part, table in tables.items()}
+    checksums = {
+        "key": key,
+        "files": {part: hashlib.sha256(data).hexdigest() for part, data in content.items()},
+        "summary": _encode(summary),
+        "unused_aliases": [[a.raw_name, a.canonical_name, a.note] for a in unused_aliases],
+    }
     try:
-        ranked_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(lookup, lookup_path)
-        _write_atomic(table, ranked_path)
-        _prune(ranked_path.parent)
+        checksum_path.parent.mkdir(parents=True, exist_ok=True)
+        for part, data in content.items():
+            write_file(paths[part], data)
+        write_file(checksum_path, json.dumps(checksums))
+        _prune(checksum_path.parent)
     except OSError:
         pass
 
 
-def _write_atomic(table, path):
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    os.close(handle)
-    try:
-        pq.write_table(table, partial)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+def _encode(value):
+    """Return ``value`` as JSON data that _decode turns back into equal objects."""
+    if is_dataclass(value) and not isinstance(value, type):
+        fields_ = {field.name: _encode(getattr(value, field.name)) for field in fields(value)}
+        return {"dataclass": [f"{type(value).__module__}:{type(value).__qualname__}", fields_]}
+    if isinstance(value, PurePath):
+        return {"path": str(value)}
+    if isinstance(value, (tuple, list)):
+        return {"tuple" if isinstance(value, tuple) else "list": [_encode(item) for item in value]}
+    if isinstance(value, dict):
+        return {"dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return {"value": value}
+    raise TypeError(f"cannot store a {type(value).__name__} in the cache")
+
+
+def _decode(data):
+    ((tag, value),) = data.items()
+    if tag == "dataclass":
+        (module, _, name), values = value[0].partition(":"), value[1]
+        if not module.startswith("analysis."):
+            raise ValueError(f"{value[0]} is not a class of the package")
+        return getattr(importlib.import_module(module), name)(**{k: _decode(v) for k, v in values.items()})
+    if tag == "path":
+        return Path(value)
+    if tag in ("tuple", "list"):
+        items = [_decode(item) for item in value]
+        return tuple(items) if tag == "tuple" else items
+    if tag == "dict":
+        return {_decode(k): _decode(v) for k, v in value}
+    if tag == "value":
+        return value
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _parquet_bytes(table):
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
 
 
 def _prune(folder):
-    entries = sorted(folder.glob("*.ranked.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for ranked_path in entries[KEEP_ENTRIES:]:
-        _discard(ranked_path, ranked_path.with_name(ranked_path.name.replace(".ranked.", ".lookup.")))
+    entries = sorted(folder.glob("*.sha256.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for checksum_path in entries[KEEP_ENTRIES:]:
+        key = checksum_path.name.split(".")[0]
+        _discard(checksum_path, *_paths(key, folder)[0].values())
 
 
 def _discard(*paths):
@@ -130,4 +178,3 @@ def _discard(*paths):
             path.unlink(missing_ok=True)
         except OSError:
             pass
-
