@@ -60,6 +60,17 @@ def write_file(path, data):
     return path
 
 
+def clean_partials(folder):
+    """Delete the temporary files of write_file in ``folder`` whose writing process is gone."""
+    for partial in Path(folder).glob(".*.partial"):
+        try:
+            os.kill(int(partial.name.split(".")[-3]), 0)
+        except (ValueError, ProcessLookupError):
+            partial.unlink(missing_ok=True)
+        except PermissionError:  # alive, and another user's
+            pass
+
+
 @contextmanager
 def report_lock(folder):
     """Hold the lock of the report at ``folder`` (waiting for another build of it to finish)."""

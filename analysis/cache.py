@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import __version__
-from analysis.atomic import write_file
+from analysis.atomic import clean_partials, write_file
 from analysis.hashing import code_sha256
 from analysis.names import Alias
 from analysis.paths import PROJECT_ROOT
@@ -166,6 +166,7 @@ def _parquet_bytes(table):
 
 
 def _prune(folder):
+    clean_partials(folder)
     entries = sorted(folder.glob("*.sha256.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for checksum_path in entries[KEEP_ENTRIES:]:
         key = checksum_path.name.split(".")[0]

@@ -8,10 +8,11 @@ import html
 from pathlib import Path
 from urllib.parse import quote
 
-from analysis.atomic import write_file
+from analysis.atomic import clean_partials, write_file
 from analysis.export_html import TEMPLATE_NAME, TEMPLATES_DIR
 from analysis.manifest import read_manifest
 from analysis.paths import REPORTS_DIR
+from analysis.reports import KINDS
 
 _LINKS = (("HTML", "report.html"), ("PDF", "report.pdf"), ("Tables", "tables.xlsx"))
 
@@ -37,13 +38,14 @@ def write_index(reports_dir=REPORTS_DIR):
         f'<p class="report-subtitle">{count} report{"" if count == 1 else "s"}</p></header>\n'
         f"<main>\n{''.join(sections) or '<p>No report has been built yet.</p>'}\n</main>\n</body>\n</html>\n"
     )
+    clean_partials(reports_dir)
     return write_file(reports_dir / "index.html", page)
 
 
 def _year_section(year, reports, reports_dir):
     """Return one year's table of reports: title, data, counting, build and links to the files."""
     rows = []
-    for folder, manifest in sorted(reports, key=lambda item: (item[1]["report"].get("kind") != "annual", str(item[1]["report"].get("title", "")))):
+    for folder, manifest in sorted(reports, key=_listing_order):
         report = manifest["report"]
         base = html.escape(quote(folder.relative_to(reports_dir).as_posix()))
         files = " · ".join(f'<a href="{base}/{name}">{label}</a>' for label, name in _LINKS if (folder / name).exists())
@@ -58,6 +60,12 @@ def _year_section(year, reports, reports_dir):
         f'<h2>{_e(year)}</h2>\n<table class="index"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>\n"
     )
+
+
+def _listing_order(item):
+    report = item[1]["report"]
+    kind = KINDS.get(report.get("kind"))
+    return (kind.order if kind else len(KINDS), str(report.get("title", "")))
 
 
 def _e(value):

@@ -26,6 +26,8 @@ class ReportKind:
     subtitle: Callable[[dict], str]
     label: Callable[[dict], str]
     """How messages name the report."""
+    order: int = 0
+    """Where the index lists it among a year's reports: lower first."""
     required: tuple[str, ...] = ()
     notebook_defaults: tuple[str, ...] = ()
     """Parameters left out when not given, so that the notebook's own default holds."""
@@ -44,6 +46,7 @@ INSTITUTION = ReportKind(
     title=lambda p: f"{p['institution']}: PCT applications in {p['year']}",
     subtitle=lambda p: f"{p['institution']} · {p['year']} · {p['counting']} counting",
     label=lambda p: f'institution report "{p["institution"]}" for {p["year"]}',
+    order=1,
     required=("institution",),
 )
 

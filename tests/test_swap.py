@@ -160,3 +160,12 @@ def test_workers_die_when_their_parent_is_killed():
     while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(worker)
+
+
+def test_partial_files_of_dead_writers_are_deleted_and_a_live_one_kept(tmp_path):
+    dead = tmp_path / ".index.html.4000000.ab12.partial"
+    live = tmp_path / f".index.html.{os.getpid()}.cd34.partial"
+    for path in (dead, live):
+        path.write_text("half", encoding="utf-8")
+    atomic.clean_partials(tmp_path)
+    assert not dead.exists() and live.exists()
