@@ -5,10 +5,12 @@ shown twice by the notebook's inline backend and no global figure state is share
 """
 
 import pandas as pd
-from matplotlib import font_manager, rc_context, rcParams
+from cycler import cycler
+from matplotlib import style
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
+from analysis.fonts import cjk_family
 from analysis.narrative import sector_in_country
 from analysis.present import number
 from analysis.schema import SECTOR_LABELS
@@ -25,6 +27,11 @@ GREY = "#b8c2cc"
 INK = "#333333"
 
 STYLE = {
+    "font.family": ["DejaVu Sans", *filter(None, [cjk_family()])],
+    "axes.prop_cycle": cycler(color=[BLUE, TEAL, PURPLE, ORANGE, GREY]),
+    "axes.grid": False,
+    "axes.facecolor": "white",
+    "figure.facecolor": "white",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.edgecolor": "#999999",
@@ -42,64 +49,75 @@ STYLE = {
     "legend.frameon": False,
     "legend.fontsize": 8,
 }
-
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Sans CJK KR")
-"""Preferred fonts for Chinese, Japanese and Korean names, Simplified Chinese first."""
+"""The charts' look, over matplotlib's defaults: a CJK font behind DejaVu Sans, so that
+Chinese, Japanese and Korean names are drawn instead of empty boxes."""
 
 VALUE_LABEL = {"padding": 3, "fontsize": 7, "color": INK}
 
 THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")
 
-
-def _cjk_family():
-    """Return the name of an installed CJK font, registering it if matplotlib's cache predates it."""
-    known = {font.name for font in font_manager.fontManager.ttflist}
-    if not any("CJK" in name for name in known):
-        # matplotlib never rescans the system after building its cache, and the set-up may
-        # install fonts-noto-cjk after that.
-        for path in font_manager.findSystemFonts():
-            if "CJK" in path:
-                font_manager.fontManager.addfont(path)
-        known = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FAMILIES if name in known), None) or next(
-        (name for name in sorted(known) if "CJK" in name), None
-    )
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+"""matplotlib draws text in stored order without a bidi algorithm: its controls would only be boxes."""
 
 
-def _use_cjk_fallback():
-    """Put a CJK font behind DejaVu Sans, so that Chinese names are drawn instead of empty boxes."""
-    family = _cjk_family()
-    if family:
-        rcParams["font.family"] = ["DejaVu Sans", family]
+def chart_style():
+    """Return a context in which matplotlib's defaults and the charts' STYLE are in force.
+
+    Starting from the defaults, not from ``rcParams``, is what keeps a notebook's
+    ``sns.set_theme()`` or rcParams changes out of the project's charts.
+    """
+    return style.context(["default", STYLE])
 
 
-_use_cjk_fallback()
+class ChartFigure(Figure):
+    """A figure drawn in ``chart_style()`` whenever it is drawn, saved or shown.
+
+    Some properties are only read from rcParams at drawing time (ticks made for a new
+    view, for instance), so creating the artists inside the style is not enough.
+    """
+
+    def draw(self, renderer):
+        with chart_style():
+            return super().draw(renderer)
 
 
 def _figure(height, rows=1):
-    with rc_context(STYLE):
-        figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    with chart_style():
+        figure = ChartFigure(figsize=(WIDTH, height), layout="constrained")
         axes = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     return figure, axes
 
 
 def _short(name, length=48):
+    """Return ``name`` without bidi controls, cut to ``length`` characters with an ellipsis."""
+    name = name.translate(BIDI_CONTROLS)
     return name if len(name) <= length else name[: length - 1] + "…"
+
+
+def _every_year(table):
+    """Return ``table`` with a row for each year of its span; years without data hold NaN.
+
+    Lines are drawn with gaps at NaN, so a year without data is not bridged.
+    """
+    years = pd.RangeIndex(table["year"].min(), table["year"].max() + 1, name="year")
+    return table.set_index("year").reindex(years).reset_index()
 
 
 def trend(profile):
     """Draw the institution's published applications and its three ranks, year by year.
 
     Ranks are on a logarithmic axis, best at the top, so that a rank among thousands and a
-    rank among a dozen can be read on one panel.
+    rank among a dozen can be read on one panel. Ticks fall on whole years, and a year in
+    which the institution published nothing is a gap, not a line joining its neighbours.
     """
-    table = profile.trend
+    table = _every_year(profile.trend)
+    published = table.dropna(subset=["published"])
     sector = SECTOR_LABELS[profile.sector]
     figure, (counts, ranks) = _figure(5.2, rows=2)
-    with rc_context(STYLE):
-        bars = counts.bar(table["year"], table["published"], color=BLUE, width=0.6)
-        counts.bar_label(bars, labels=[number(value) for value in table["published"]], **VALUE_LABEL)
-        counts.set_title(f"{profile.institution}: published PCT applications and ranks")
+    with chart_style():
+        bars = counts.bar(published["year"], published["published"], color=BLUE, width=0.6)
+        counts.bar_label(bars, labels=[number(value) for value in published["published"]], **VALUE_LABEL)
+        counts.set_title(f"{_short(profile.institution, 60)}: published PCT applications and ranks")
         counts.set_ylabel("Published applications")
         counts.yaxis.set_major_formatter(THOUSANDS)
         counts.yaxis.set_major_locator(MaxNLocator(5, integer=True))
@@ -110,7 +128,7 @@ def trend(profile):
         )
         for column, label, colour in scopes:
             ranks.plot(table["year"], table[column], marker="o", color=colour, label=label)
-            for year, rank in zip(table["year"], table[column]):
+            for year, rank in zip(published["year"], published[column]):
                 ranks.annotate(number(rank), (year, rank), textcoords="offset points", xytext=(0, 6),
                                ha="center", fontsize=7, color=colour)
         ranks.set_yscale("log")
@@ -129,7 +147,7 @@ def trend(profile):
 def _horizontal_bars(labels, values, value_labels, colours, title, xlabel):
     """Bars from top to bottom in the given order, each with its value printed at its end."""
     figure, (axes,) = _figure(0.7 + 0.2 * len(labels))
-    with rc_context(STYLE):
+    with chart_style():
         positions = range(len(labels))
         bars = axes.barh(positions, values, color=colours, height=0.7)
         axes.bar_label(bars, labels=value_labels, **VALUE_LABEL)
@@ -180,7 +198,7 @@ def shares(table, title):
     colours = [GREY if label == OTHERS else BLUE for label in table["label"]]
     value_labels = [f"{share:.1f} %" for share in table["share"]]
     figure, _ = _horizontal_bars(
-        list(table["label"]), list(table["share"]), value_labels, colours, title,
+        [_short(label) for label in table["label"]], list(table["share"]), value_labels, colours, title,
         "Share of published applications (%)",
     )
     return figure
@@ -200,5 +218,6 @@ def movers(table, title):
     figure, axes = _horizontal_bars(
         labels, list(table["rank_change"]), value_labels, colours, title, "Places gained (negative: places lost)"
     )
-    axes.axvline(0, color="#999999", linewidth=0.8)
+    with chart_style():
+        axes.axvline(0, color="#999999", linewidth=0.8)
     return figure

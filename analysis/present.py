@@ -4,11 +4,17 @@ pandas' Styler and IPython's Markdown pass HTML through, so an applicant named
 ``<script>`` would run in the report; everything here escapes every value it shows.
 Tables and the provenance also carry a JSON copy of their data (``application/vnd.pct.*``)
 that the renderer writes out as CSV, XLSX and the manifest.
+
+Names are isolated for bidirectional text and shortened (``analysis.markup``); the full
+name stays in the JSON data. Every displayed output carries the report's styles scoped to
+its own box, so that it looks in JupyterLab as it will in the report. Importing this module inside a notebook kernel installs ``analysis.ipython``'s display
+hooks (plot return values hidden, DataFrames shown as report tables).
 """
 
 import base64
 import io
 import numbers
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.dataset import display_path
+from analysis.markup import boxed, name_html, shorten, text_html
 from analysis.narrative import format_count, ordinal, sector_in_country
 from analysis.schema import (
     COUNTING_DESCRIPTIONS,
@@ -68,10 +75,10 @@ class Output:
     data: dict = field(default_factory=dict)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": self.text, **self.data}
+        return {"text/html": boxed(self.html), "text/plain": self.text, **self.data}
 
     def _repr_html_(self):
-        return self.html
+        return boxed(self.html)
 
 
 def header(column):
@@ -101,9 +108,11 @@ def _is_missing(value):
 
 
 def json_value(value):
-    """Return ``value`` as JSON: None for missing, ints as ints, floats, or text."""
+    """Return ``value`` as JSON: None for missing, booleans, ints as ints, floats, or text."""
     if _is_missing(value):
         return None
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
@@ -116,7 +125,7 @@ def number(value, signed=False):
     value = json_value(value)
     if value is None:
         return "–"
-    if not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     text = format_count(abs(value))
     if value < 0:
@@ -125,13 +134,18 @@ def number(value, signed=False):
 
 
 def _is_number(value):
-    return isinstance(json_value(value), (int, float))
+    value = json_value(value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _cell(row, column, align):
     value = row[column]
-    shown = str(json_value(value)) if column in LABEL_COLUMNS else number(value, signed=column in SIGNED_COLUMNS)
-    text = escape(shown)
+    if column in LABEL_COLUMNS:
+        text = escape(str(json_value(value)))
+    elif align:
+        text = escape(number(value, signed=column in SIGNED_COLUMNS))
+    else:
+        text = "–" if _is_missing(value) else name_html(value)
     if column == "applicant" and not _is_missing(row.get("provenance")):
         mark, meaning = PROVENANCE_MARKS[row["provenance"]]
         text += f'<sup class="provenance" title="{escape(meaning)}">{mark}</sup>'
@@ -149,18 +163,18 @@ def _provenance_footer(df, columns):
     return f'<tfoot><tr><td colspan="{len(columns)}">{escape("; ".join(notes))}</td></tr></tfoot>'
 
 
-def table(df, name, caption, highlight=None, columns=None):
-    """Show ``df`` as an escaped HTML table and carry its data as JSON for CSV and XLSX.
-
-    ``columns`` chooses the columns to show: a list of pipeline columns, or a mapping of
-    column to header; all columns but ``provenance`` by default. Rows whose applicant is
-    ``highlight`` are marked; a provenance column becomes a mark after the applicant's
-    name, explained below the table, and stays in the JSON data.
-    """
+def _shown_columns(df, columns):
+    """Return the columns to show as a mapping of column to header."""
     if columns is None:
         columns = [column for column in df.columns if column != "provenance"]
     if not isinstance(columns, Mapping):
-        columns = {column: header(column) for column in columns}
+        columns = {column: header(str(column)) for column in columns}
+    return columns
+
+
+def table_html(df, caption, highlight=None, columns=None, names=()):
+    """Return ``df`` as an escaped HTML table in its scrolling box; see ``table``."""
+    columns = _shown_columns(df, columns)
     # A column of numbers with a few words ("new") is still aligned as numbers.
     align = {column: ' class="num"' if df[column].map(_is_number).any() else "" for column in columns}
     head = "".join(f'<th scope="col"{align[column]}>{escape(label)}</th>' for column, label in columns.items())
@@ -169,22 +183,95 @@ def table(df, name, caption, highlight=None, columns=None):
         cells = "".join(_cell(row, column, align[column]) for column in columns)
         marked = highlight is not None and row.get("applicant") == highlight
         body.append(f'<tr class="highlight">{cells}</tr>' if marked else f"<tr>{cells}</tr>")
-    html = (
-        f'<table class="data"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>{_provenance_footer(df, columns)}</table>"
+    caption_html = f"<caption>{text_html(caption, [*names, highlight])}</caption>" if caption else ""
+    return (
+        f'<div class="table-scroll"><table class="data">{caption_html}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>{_provenance_footer(df, columns)}</table></div>"
     )
-    exported = list(columns) + (["provenance"] if "provenance" in df.columns and "provenance" not in columns else [])
-    data = {
+
+
+def table(df, name, caption, highlight=None, columns=None, names=()):
+    """Show ``df`` as an escaped HTML table and carry its data as JSON for CSV and XLSX.
+
+    ``columns`` chooses the columns to show: a list of pipeline columns, or a mapping of
+    column to header; all columns but ``provenance`` by default. Rows whose applicant is
+    ``highlight`` are marked; a provenance column becomes a mark after the applicant's
+    name, explained below the table, and stays in the JSON data. ``names`` (and
+    ``highlight``) are isolated and shortened where the caption mentions them.
+    """
+    html = table_html(df, caption, highlight, columns, names)
+    return Output(html, f"{caption} ({len(df):,} rows)", {TABLE_MIMETYPE: _table_data(df, name, caption, columns)})
+
+
+def _table_data(df, name, caption, columns):
+    """Return the JSON copy of a table for CSV and XLSX: the shown columns, then provenance."""
+    columns = list(_shown_columns(df, columns))
+    exported = columns + (["provenance"] if "provenance" in df.columns and "provenance" not in columns else [])
+    return {
         "name": name,
         "caption": caption,
         "columns": exported,
         "data": [[json_value(value) for value in row] for row in df[exported].itertuples(index=False)],
     }
-    return Output(html, f"{caption} ({len(df):,} rows)", {TABLE_MIMETYPE: data})
 
 
-def figure(fig, alt, caption):
-    """Show a matplotlib figure as an embedded PNG with its alt text and caption, then close it."""
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.I)
+
+
+def searchable_table(df, name, caption, columns=None):
+    """Show every row of ``df`` in a table the reader can search and sort, offline, on screen only.
+
+    For a long ranking in which readers look for their own institution. The output carries
+    its own script (itables' DataTables bundle, marked ``data-pct-offline`` so that the
+    renderer keeps it) and fetches nothing. Print hides it: keep a static top-N ``table``
+    beside it for the PDF. Every row goes to CSV and XLSX, names in full.
+    """
+    from itables import options, to_html_datatable
+    from itables.javascript import generate_init_offline_itables_html
+
+    columns = _shown_columns(df, columns)
+    shown = df[list(columns)].rename(columns=columns)
+    for label in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[label]):
+            shown[label] = shown[label].map(lambda value: value if _is_missing(value) else shorten(value))
+    # maxBytes=0: every row, where itables would otherwise drop rows of a large table.
+    widget = generate_init_offline_itables_html(options.dt_bundle) + to_html_datatable(
+        shown, caption=escape(caption), connected=False, maxBytes=0, showIndex=False, classes="display compact",
+    )
+    html = f'<div class="pct-searchable">{_SCRIPT_TAG.sub("<script data-pct-offline", widget)}</div>'
+    return Output(html, f"{caption} ({len(df):,} rows, searchable)", {TABLE_MIMETYPE: _table_data(df, name, caption, columns)})
+
+
+def _root_figure(chart):
+    """Return the matplotlib Figure that a Figure, SubFigure, Axes or seaborn grid belongs to."""
+    from matplotlib.figure import FigureBase
+
+    if isinstance(chart, (list, tuple)) or type(chart).__name__ == "ndarray":
+        chart = next(iter(getattr(chart, "flat", chart)), None)  # plt.subplots()'s axes
+    figure = chart if isinstance(chart, FigureBase) else getattr(chart, "figure", None)
+    if not isinstance(figure, FigureBase):
+        raise TypeError(f"present.figure shows a matplotlib or seaborn Figure, Axes or grid, not {type(chart).__name__}")
+    return figure.get_figure(root=True)
+
+
+def figure(chart, alt=None, caption=None, names=()):
+    """Show a chart as an embedded PNG with its alt text and caption, then close it.
+
+    ``chart`` is a matplotlib Figure or Axes, or a seaborn grid (FacetGrid, PairGrid,
+    JointGrid). ``alt`` says what the chart shows for readers who cannot see it and
+    ``caption`` titles it in the report; both are required. ``names`` are isolated and
+    shortened where the caption mentions them.
+    """
+    for argument, value in (("alt", alt), ("caption", caption)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(
+                f"present.figure needs {argument}=\"…\": "
+                + ("a sentence saying what the chart shows, for readers who cannot see it" if argument == "alt"
+                   else "the chart's title as the report shows it under the image")
+            )
+    from analysis.fonts import add_cjk_fallback
+
+    fig = add_cjk_fallback(_root_figure(chart))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
     # Only pyplot's figures are shown again by the inline backend, and only once pyplot is
@@ -195,22 +282,28 @@ def figure(fig, alt, caption):
     source = base64.b64encode(buffer.getvalue()).decode("ascii")
     html = (
         f'<figure class="chart"><img alt="{escape(alt)}" src="data:image/png;base64,{source}">'
-        f"<figcaption>{escape(caption)}</figcaption></figure>"
+        f"<figcaption>{text_html(caption, names)}</figcaption></figure>"
     )
     return Output(html, caption)
 
 
-def title(text, subtitle=None):
-    """Show the report's title, which names what markdown cannot: the institution and year."""
-    html = f'<h1 class="title">{escape(text)}</h1>'
+def title(text, subtitle=None, names=()):
+    """Show the report's title, which names what markdown cannot: the institution and year.
+
+    ``names`` are isolated and shortened where the title mentions them.
+    """
+    html = f'<h1 class="title">{text_html(text, names)}</h1>'
     if subtitle:
-        html += f'<p class="subtitle">{escape(subtitle)}</p>'
+        html += f'<p class="subtitle">{text_html(subtitle, names)}</p>'
     return Output(html, text)
 
 
-def paragraphs(*sentences):
-    """Show each sentence, or group of sentences, as its own paragraph."""
-    html = "".join(f"<p>{escape(sentence)}</p>" for sentence in sentences)
+def paragraphs(*sentences, names=()):
+    """Show each sentence, or group of sentences, as its own paragraph.
+
+    ``names`` are isolated and shortened where the sentences mention them.
+    """
+    html = "".join(f"<p>{text_html(sentence, names)}</p>" for sentence in sentences)
     return Output(html, "\n\n".join(sentences))
 
 
@@ -276,36 +369,30 @@ def shown_path(path):
     return shown.name if shown.is_absolute() else shown.as_posix()
 
 
-def _parameter_value(value):
-    return shown_path(value) if isinstance(value, str) and Path(value).is_absolute() else json_value(value)
-
-
-def provenance(dataset, parameters):
+def provenance(dataset):
     """Show how the report was made, and carry it as JSON for the manifest.
 
-    The inputs with their SHA-256 checksums, the counting and ranking rules, and the
-    notebook's parameters.
+    The inputs with their SHA-256 checksums, and the counting and ranking rules; the
+    renderer adds the notebook's parameters from papermill's record of them.
     """
     inputs = [{"path": shown_path(item.path), "sha256": item.sha256} for item in dataset.inputs]
-    shown_parameters = {key: _parameter_value(value) for key, value in parameters.items()}
     counting = dataset.counting
     inputs_html = "".join(
         f'<li><code>{escape(item["path"])}</code><br><span class="checksum">SHA-256 '
         f'<code>{escape(item["sha256"])}</code></span></li>'
         for item in inputs
     )
-    parameters_html = "".join(
-        f"<li><code>{escape(key)}</code> = <code>{escape(repr(value))}</code></li>"
-        for key, value in shown_parameters.items()
-    )
     html = (
         '<dl class="provenance">'
         f"<dt>Counting rule</dt><dd>{escape(counting)}: {escape(COUNTING_DESCRIPTIONS[counting])}</dd>"
         f"<dt>Ranking rule</dt><dd>{escape(RANKING_DESCRIPTION[0].upper() + RANKING_DESCRIPTION[1:])}</dd>"
         f"<dt>Inputs</dt><dd><ul>{inputs_html}</ul></dd>"
-        f"<dt>Parameters</dt><dd><ul>{parameters_html}</ul></dd>"
         "</dl>"
     )
-    data = {"inputs": inputs, "counting": counting, "parameters": shown_parameters}
+    data = {"inputs": inputs, "counting": counting}
     text = f"Counting: {counting}; inputs: " + ", ".join(item["path"] for item in inputs)
     return Output(html, text, {PROVENANCE_MIMETYPE: data})
+
+
+if "IPython" in sys.modules:  # a kernel, or an IPython shell; never the command line
+    __import__("analysis.ipython").ipython.install()

@@ -1,12 +1,16 @@
+import math
+import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from matplotlib import font_manager, rcParams
+from matplotlib import rc_context, rcParams
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from analysis import charts, summary
+from analysis import charts, present, summary
+from analysis.fonts import cjk_family
 from analysis.dataset import load_dataset
 from analysis.profile import institution_profile
 
@@ -95,10 +99,52 @@ def test_axis_numbers_have_thousands_separators():
     assert "10,000" in [label.get_text() for label in figure.axes[0].get_xticklabels()]
 
 
-@pytest.mark.skipif(
-    not any("CJK" in path for path in font_manager.findSystemFonts()), reason="no CJK font installed"
-)
-def test_a_cjk_font_backs_up_the_latin_one():
-    family = rcParams["font.family"]
-    assert family[0] == "DejaVu Sans"
-    assert "CJK" in family[1]
+def test_trend_leaves_years_without_data_as_gaps_with_whole_year_ticks(dataset):
+    profile = institution_profile(dataset, DALIAN, 2018)
+    gappy = replace(profile, trend=profile.trend[profile.trend["year"] != 2017])
+    figure = charts.trend(gappy)
+    counts, ranks = figure.axes
+    assert [bar.get_x() + bar.get_width() / 2 for bar in counts.patches] == [2016, 2018]
+    for line in ranks.get_lines():
+        years, ranks_drawn = line.get_data()
+        assert list(years) == [2016, 2017, 2018]
+        assert math.isnan(ranks_drawn[1])  # not joined across 2017
+    figure.draw_without_rendering()
+    assert all(float(tick).is_integer() for tick in ranks.get_xticks())
+
+
+def render(chart):
+    return present.figure(chart, alt="chart", caption="chart").html
+
+
+def test_a_notebooks_theme_leaves_the_charts_unchanged_and_their_cjk_names_drawn(dataset):
+    import seaborn as sns
+
+    table = summary.standing_among_top(dataset.ranked, 2018, "清华大学", top=2)
+    before = render(charts.standing(table, "清华大学", "Leaders"))
+    with rc_context():
+        sns.set_theme(style="darkgrid", palette="pastel", font_scale=1.4)
+        rcParams["lines.linewidth"] = 4
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph … missing from font(s)" would fail here
+            figure = charts.standing(table, "清华大学", "Leaders")
+            after = render(figure)
+    assert after == before
+    label = next(label for label in figure.axes[0].get_yticklabels() if "清华大学" in label.get_text())
+    assert label.get_fontfamily() == ["DejaVu Sans", cjk_family()] and "CJK" in cjk_family()
+
+
+def test_a_researchers_own_figure_keeps_cjk_names_after_set_theme():
+    import seaborn as sns
+
+    with rc_context():
+        sns.set_theme()
+        figure = Figure()
+        axes = figure.subplots()
+        axes.bar(["清华大学", "MIT"], [3, 2])
+        axes.set_title("大学")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            render(figure)
+    assert cjk_family() in axes.title.get_fontfamily()
+    assert cjk_family() not in axes.get_xticklabels()[1].get_fontfamily()  # Latin text keeps its font
