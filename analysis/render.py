@@ -20,10 +20,13 @@ from pathlib import Path
 from analysis import __version__, atomic
 from analysis.errors import OptionError, ReportError
 from analysis.execute import DEFAULT_TIMEOUT, execute, outputs, recorded_parameters
+from analysis.export_html import to_html
+from analysis.hashing import file_sha256
 from analysis.manifest import code_version, data_checksum, make_manifest, manifest_text, package_versions, read_manifest
 from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR
 from analysis.reports import report_kind
 from analysis.schema import COUNTING_RULES, DEFAULT_TOP, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
+from analysis.tables import write_tables
 
 _PATH_PARAMETERS = ("data_path", "column_map")
 
@@ -145,8 +148,6 @@ def _build(job, template, staging, started, timeout):
     with _timed(timings, "pdf"):
         _write_pdf(page, staging)
     with _timed(timings, "tables"):
-        from analysis.tables import write_tables
-
         tables = write_tables(list(outputs(notebook, TABLE_MIMETYPE)), staging)
     timings["total"] = round(time.perf_counter() - started, 3)
     title = outline["title_text"] or job.spec.title(parameters)
@@ -171,8 +172,6 @@ def _warm_up():
     import nbformat
     import weasyprint
 
-    from analysis.export_html import to_html
-
     sample = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title\n\n## Section")])
     page, _ = to_html(sample, {"title": "", "kicker": "", "subtitle": "", "facts": []})
     weasyprint.HTML(string=page).render()
@@ -187,16 +186,12 @@ def _inputs(parameters, provenance):
     """
     inputs = [item for record in provenance for item in record.get("inputs", ())]
     if not inputs and parameters.get("data_path"):
-        from analysis.hashing import file_sha256
-
         inputs = [{"path": Path(parameters["data_path"]).name, "sha256": file_sha256(parameters["data_path"])}]
     return inputs
 
 
 def _to_html(notebook, kind, parameters, inputs, template):
     """Render the executed notebook as the report page; the same inputs give the same bytes."""
-    from analysis.export_html import to_html
-
     facts = [
         ("Made by", f"pct-rankings {__version__} ({code_version()['git']})"),
         ("Notebook", template.name),
