@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import MappingError
@@ -42,35 +43,108 @@ ABBREVIATIONS = {
 
 CORPORATE_SUFFIXES = frozenset(
     {
-        "AB", "AG", "AS", "ASA", "BV", "CO", "COMPANY", "CORP", "CORPORATION", "GMBH", "INC",
-        "INCORPORATED", "KABUSHIKI", "KAISHA", "KG", "KK", "LIMITED", "LLC", "LLP", "LP", "LTD",
-        "NV", "OY", "OYJ", "PLC", "PTE", "PTY", "SA", "SAS", "SE", "SL", "SPA", "SRL", "CV",
+        "AB", "AG", "AKTIENGESELLSCHAFT", "AS", "ASA", "BV", "CO", "COMPANY", "CORP", "CORPORATION",
+        "GMBH", "INC", "INCORPORATED", "KABUSHIKI", "KAISHA", "KG", "KK", "LIMITED", "LLC", "LLP", "LP",
+        "LTD", "NV", "OY", "OYJ", "PLC", "PTE", "PTY", "SA", "SARL", "SAS", "SE", "SL", "SPA", "SRL", "CV",
     }
 )
-"""Legal-form words dropped wherever they trail a name, in any order ("CO LTD" = "LTD CO")."""
+"""Legal-form words dropped wherever they trail a name, in any order ("CO LTD" = "LTD CO"), also
+when written letter by letter ("S. A.", "B.V.", "A/S", "L.L.C.")."""
+
+CJK_LEGAL_FORMS = (
+    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "合同会社",
+    "주식회사", "유한회사",
+)
+"""Legal forms of Chinese, Japanese and Korean names, dropped at either end of the name
+(株式会社日立製作所 = 日立製作所株式会社); longest first, so that 股份有限公司 is not cut at
+有限公司."""
+
+_CJK_ABBREVIATIONS = {"(株)": "株式会社", "(주)": "주식회사"}
+"""Bracketed one-character forms (㈱ and ㈜ become these under NFKC)."""
 
 _SEPARATORS = re.compile(r"[\s.,;:/\\'\"`´’‘“”()\[\]{}!?*+=_|<>~^-]+")
+_CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_SPACE = re.compile(f" (?=[{_CJK}])|(?<=[{_CJK}]) ")
+"""A space next to a Han, kana or Hangul character: such names are not spelled with fixed spacing
+(삼성전자 주식회사 = 삼성전자주식회사)."""
+
+
+def _latin_accents():
+    """Map accented Latin letters to their bases; other scripts keep their marks (ガ is not カ,
+    Й is not И, and Hangul syllables stay composed)."""
+    table = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = "".join(ch for ch in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(ch))
+        if base != chr(code):
+            table[code] = base
+    return table
+
+
+_LATIN_ACCENTS = _latin_accents()
+
+
+def _without_legal_forms(tokens):
+    """Drop trailing legal-form tokens; a name made only of legal forms keeps them all."""
+    kept = list(tokens)
+    while len(kept) > 1:
+        if kept[-1] in CORPORATE_SUFFIXES:
+            kept.pop()
+            continue
+        if len(kept[-1]) != 1:
+            break
+        for width in (3, 2):
+            letters = kept[-width:]
+            if len(kept) > width and all(len(t) == 1 for t in letters) and "".join(letters) in CORPORATE_SUFFIXES:
+                del kept[-width:]
+                break
+        else:
+            break
+    return tokens if kept[-1] in CORPORATE_SUFFIXES else kept
+
+
+def _drop_cjk_legal_forms(key):
+    """Drop CJK legal forms at either end of a key; a key that is only a legal form keeps it."""
+    while key not in CJK_LEGAL_FORMS:
+        for form in CJK_LEGAL_FORMS:
+            if key.startswith(form):
+                key = key[len(form):]
+                break
+            if key.endswith(form):
+                key = key[: -len(form)]
+                break
+        else:
+            return key
+    return key
 
 
 def normalise_name(raw):
     """Return the comparison key of an applicant name: equal keys are the same applicant.
 
-    Upper-cased after Unicode NFKC folding (so full-width letters match), accents kept
-    apart from their letters only for comparison, punctuation treated as spaces,
-    abbreviations expanded and trailing corporate suffixes dropped. Names written in
-    scripts without case (中文, 日本語) pass through with only spacing normalised.
+    Upper-cased after Unicode NFKC folding (so full-width letters and brackets match),
+    accents dropped from Latin letters only for comparison, punctuation treated as spaces,
+    abbreviations expanded, a leading THE or KABUSHIKI KAISHA and trailing legal forms dropped.
+    Names in Han, kana or Hangul keep their characters; spaces next to them are dropped and so
+    are their legal forms at either end (株式会社, 주식회사, 有限公司 …).
     """
     text = str(raw).upper()
+    cjk = False
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).upper()
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        text = unicodedata.normalize("NFKC", text).upper().translate(_LATIN_ACCENTS)
+        for short, form in _CJK_ABBREVIATIONS.items():
+            text = text.replace(short, f" {form} ")
+        cjk = _CJK_CHAR.search(text) is not None
     text = text.replace("&", " & ")
     tokens = [ABBREVIATIONS.get(token, token) for token in _SEPARATORS.split(text) if token]
     if tokens and tokens[0] == "THE":
         tokens = tokens[1:]
-    while len(tokens) > 1 and tokens[-1] in CORPORATE_SUFFIXES:
-        tokens.pop()
+    if len(tokens) > 2 and tokens[0] == "KABUSHIKI" and tokens[1] == "KAISHA":
+        tokens = tokens[2:]
+    if tokens and (tokens[-1] in CORPORATE_SUFFIXES or len(tokens[-1]) == 1):
+        tokens = _without_legal_forms(tokens)
     key = " ".join(tokens)
+    if cjk:
+        key = _drop_cjk_legal_forms(_CJK_SPACE.sub("", key))
     return key or " ".join(str(raw).split()).upper()
 
 
@@ -162,18 +236,88 @@ def build_name_map(raw_names, aliases):
     return NameMap(table, tuple(aliases), unused)
 
 
-def _close_pairs(keys, threshold):
-    """Yield index pairs (i < j) of distinct keys whose similarity reaches the threshold."""
-    from rapidfuzz import fuzz, process
-
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=1)
-    for i, j in zip(*(scores > 0).nonzero()):
-        if i < j:
-            yield int(i), int(j), float(scores[i, j])
-
-
 BLOCK_LETTERS = 4
 """Names are compared only with names sharing their first or their last four letters."""
+
+BLOCK_MAX = 1000
+"""A larger block is split by its next four letters (or the four before), so that memory and
+time stay bounded where many names share a beginning ("UNIVERSITY OF …", "SHENZHEN …")."""
+
+STOP_WORDS = frozenset({"OF", "THE", "AND", "FOR"})
+"""Words left out when comparing which words two names are made of."""
+
+
+def _blocks(keys, from_end):
+    """Yield lists of indices of keys sharing their first (or last) letters, more of them for
+    big blocks."""
+    pending = [(list(range(len(keys))), BLOCK_LETTERS)]
+    while pending:
+        indices, letters = pending.pop()
+        groups = {}
+        for i in indices:
+            groups.setdefault(keys[i][-letters:] if from_end else keys[i][:letters], []).append(i)
+        for members in groups.values():
+            if len(members) > BLOCK_MAX and any(len(keys[i]) > letters for i in members):
+                pending.append((members, letters + BLOCK_LETTERS))
+            elif len(members) > 1:
+                yield members
+
+
+def _same_words(keys):
+    """Yield index pairs (i < j) of keys made of the same words once OF, THE, AND, FOR are left out
+    ("UNIVERSITY DALIAN TECHNOLOGY" and "DALIAN UNIVERSITY OF TECHNOLOGY")."""
+    bags = {}
+    for index, key in enumerate(keys):
+        bags.setdefault(" ".join(sorted(w for w in key.split() if w not in STOP_WORDS)), []).append(index)
+    for members in bags.values():
+        for n, i in enumerate(members):
+            for j in members[n + 1:]:
+                yield i, j
+
+
+class _BestPairs:
+    """The best ``limit`` pairs found so far, so that names that are all alike (a family of
+    synthetic or numbered names) never pile up millions of pairs.
+
+    Rows of ``pairs`` are (a, b, score, same_words) with a < b positions; "best" is score
+    descending, then the names' alphabetical order; a pair found twice keeps its "same words" row.
+    """
+
+    def __init__(self, names, threshold, limit):
+        self.order = np.argsort(np.argsort(np.asarray(names, dtype=object), kind="stable"))
+        self.threshold, self.limit = threshold, limit
+        self.pairs = np.zeros((0, 4))
+
+    @property
+    def floor(self):
+        """The lowest score that can still enter the list."""
+        return self.pairs[-1, 2] if len(self.pairs) >= self.limit > 0 else self.threshold
+
+    def add(self, a, b, score, same_words):
+        """Merge pairs given as arrays; a must be less than b."""
+        found = np.column_stack([a, b, score, np.full(len(a), float(same_words))])
+        pairs = np.vstack([self.pairs, found[found[:, 2] >= self.floor]])
+        pairs = pairs[np.lexsort((-pairs[:, 3], pairs[:, 1], pairs[:, 0]))]
+        repeated = np.zeros(len(pairs), bool)
+        repeated[1:] = (pairs[1:, 0] == pairs[:-1, 0]) & (pairs[1:, 1] == pairs[:-1, 1])
+        pairs = pairs[~repeated]
+        first, second = pairs[:, 0].astype(int), pairs[:, 1].astype(int)
+        self.pairs = pairs[np.lexsort((self.order[second], self.order[first], -pairs[:, 2]))][: self.limit]
+
+
+def _add_close_pairs(best, keys, members):
+    """Add the pairs of one block whose similarity reaches both the threshold and the list's floor."""
+    from rapidfuzz import fuzz, process
+
+    texts = [keys[m] for m in members]
+    cutoff = best.floor
+    # rapidfuzz drops scores within about 1e-5 above its cutoff: ask for a little less, filter exactly.
+    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=cutoff - 0.01, dtype=np.float64, workers=1)
+    i, j = np.nonzero((scores > 0) & (scores >= cutoff))
+    i, j = i[i < j], j[i < j]
+    if len(i):
+        positions = np.asarray(members)
+        best.add(positions[i], positions[j], scores[i, j], same_words=False)
 
 
 def likely_variants(applicants, threshold=90.0, limit=200):
@@ -183,31 +327,32 @@ def likely_variants(applicants, threshold=90.0, limit=200):
     ----------
     applicants : DataFrame with columns applicant and published (its total).
 
-    Returns a DataFrame with columns applicant, variant, score, published, variant_published,
-    best first, for a person to review and, where right, add to the alias table. Names are
-    compared within blocks that share their first or their last letters (two passes, so a
-    difference at either end is still found), so 100,000 names take seconds, not all pairs.
+    Returns a DataFrame with columns applicant, variant, match, score, published,
+    variant_published, best first, for a person to review and, where right, add to the alias
+    table or the registry. ``match`` is "same words" where both names are made of the same
+    words in another order or with OF/THE/AND/FOR (score 100; "UNIV DALIAN TECH" and "Dalian
+    University of Technology"), else "spelling" with the similarity of the normalised
+    names. Spellings are compared within blocks that share their first or their last letters
+    (two passes, so a difference at either end is still found), so 100,000 names take
+    seconds, not all pairs. Nothing is merged.
     """
     names = applicants[["applicant", "published"]].reset_index(drop=True)
-    keys = names["applicant"].map(normalise_name).str.replace(" ", "", regex=False)
-    found = {}
-    for block in (keys.str[:BLOCK_LETTERS], keys.str[-BLOCK_LETTERS:]):
-        for _, members in keys.groupby(block, sort=False):
-            if len(members) < 2:
-                continue
-            positions = members.index.to_numpy()
-            for i, j, score in _close_pairs(members.tolist(), threshold):
-                found[(positions[i], positions[j])] = score
-    rows = [
+    keys = [normalise_name(name) for name in names["applicant"].tolist()]
+    best = _BestPairs(names["applicant"].tolist(), threshold, limit)
+    same = np.array(list(_same_words(keys)), dtype=int).reshape(-1, 2)
+    best.add(same[:, 0], same[:, 1], np.full(len(same), 100.0), same_words=True)
+    joined = [key.replace(" ", "") for key in keys]
+    for from_end in (False, True):
+        for members in _blocks(joined, from_end):
+            _add_close_pairs(best, joined, members)
+    a, b = best.pairs[:, 0].astype(int), best.pairs[:, 1].astype(int)
+    return pd.DataFrame(
         {
-            "applicant": names.at[a, "applicant"],
-            "variant": names.at[b, "applicant"],
-            "score": round(score, 1),
-            "published": names.at[a, "published"],
-            "variant_published": names.at[b, "published"],
+            "applicant": names["applicant"].to_numpy()[a],
+            "variant": names["applicant"].to_numpy()[b],
+            "match": np.where(best.pairs[:, 3] == 1, "same words", "spelling"),
+            "score": best.pairs[:, 2].round(1),
+            "published": names["published"].to_numpy()[a],
+            "variant_published": names["published"].to_numpy()[b],
         }
-        for (a, b), score in found.items()
-    ]
-    result = pd.DataFrame(rows, columns=["applicant", "variant", "score", "published", "variant_published"])
-    result = result.sort_values(["score", "applicant", "variant"], ascending=[False, True, True])
-    return result.head(limit).reset_index(drop=True)
+    )

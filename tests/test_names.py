@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import MappingError
+from analysis import names
 from analysis.names import Alias, build_name_map, likely_variants, normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES
 
@@ -32,6 +33,78 @@ def test_spellings_that_never_tell_applicants_apart_share_a_key(variant, main):
     ],
 )
 def test_real_variants_are_not_merged_on_a_guess(one, other):
+    assert normalise_name(one) != normalise_name(other)
+
+
+@pytest.mark.parametrize(
+    "written, plain",
+    [
+        ("GIVAUDAN S.A.", "GIVAUDAN SA"),
+        ("Givaudan S. A.", "Givaudan"),
+        ("Koninklijke Philips N.V.", "KONINKLIJKE PHILIPS NV"),
+        ("ASML Netherlands B.V.", "ASML NETHERLANDS BV"),
+        ("Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES CO LTD"),
+        ("SIEMENS AKTIENGESELLSCHAFT", "Siemens AG"),
+        ("Qualcomm Incorporated", "QUALCOMM INC"),
+        ("Novozymes A/S", "NOVOZYMES AS"),
+        ("Pirelli & C. S.p.A.", "PIRELLI & C SPA"),
+        ("Acme Holdings, L.L.C.", "ACME HOLDINGS LLC"),
+        ("KABUSHIKI KAISHA TOSHIBA", "Toshiba Corp"),
+    ],
+)
+def test_legal_forms_however_written_share_a_key(written, plain):
+    assert normalise_name(written) == normalise_name(plain)
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("株式会社日立製作所", "日立製作所株式会社"),
+        ("㈱日立製作所", "株式会社日立製作所"),
+        ("（株）日立製作所", "日立製作所株式会社"),
+        ("삼성전자 주식회사", "삼성전자주식회사"),
+        ("㈜엘지화학", "주식회사 엘지화학"),
+        ("华为技术有限公司", "华为技术 有限公司"),
+        ("华为终端（深圳）有限公司", "华为终端(深圳)有限公司"),
+        ("京东方科技集团股份有限公司", "京东方科技集团　股份有限公司"),
+        ("ＳＯＮＹ株式会社", "SONY 株式会社"),
+    ],
+)
+def test_cjk_names_differing_in_legal_form_place_spacing_or_width_share_a_key(one, other):
+    assert normalise_name(one) == normalise_name(other)
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("华为技术有限公司", "华为技术"),
+        ("中兴通讯股份有限公司", "中兴通讯"),
+        ("株式会社ブリヂストン", "ブリヂストン"),
+        ("서울대학교", "서울대학교"),
+        ("株式会社", "株式会社"),
+        ("股份有限公司", "股份有限公司"),
+        ("주식회사", "주식회사"),
+        ("S.A.", "S A"),
+        ("Co., Ltd.", "CO LTD"),
+    ],
+)
+def test_only_the_legal_form_is_dropped_and_a_bare_legal_form_keeps_itself(name, key):
+    assert normalise_name(name) == key
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("SAMSUNG", "MSUNG"),
+        ("SA Power Networks", "Power Networks"),
+        ("Vitamin A", "Vitamin"),
+        ("株式会社", "有限公司"),
+        ("ビクター", "ヒクター"),
+        ("ЙОД", "ИОД"),
+        ("华为技术有限公司深圳分公司", "华为技术有限公司"),
+    ],
+)
+def test_legal_form_letters_inside_names_and_marks_of_other_scripts_tell_names_apart(one, other):
     assert normalise_name(one) != normalise_name(other)
 
 
@@ -102,3 +175,44 @@ def test_likely_variants_finds_close_names_for_review():
 def test_likely_variants_uses_both_ends_as_blocks():
     applicants = pd.DataFrame({"applicant": ["Xenon Photonics Laboratories", "Zenon Photonics Laboratories"], "published": [1, 1]})
     assert len(likely_variants(applicants, threshold=90)) == 1
+
+
+def test_likely_variants_proposes_word_order_and_abbreviation_matches():
+    applicants = pd.DataFrame({
+        "applicant": ["UNIV DALIAN TECH", "Dalian University of Technology", "Dalian Maritime University",
+                      "UNIV TSINGHUA", "Tsinghua University"],
+        "published": [3, 53, 9, 4, 70],
+    })
+    found = likely_variants(applicants, threshold=90)
+    same = found[found["match"] == "same words"]
+    assert sorted(map(sorted, same[["applicant", "variant"]].values.tolist())) == [
+        ["Dalian University of Technology", "UNIV DALIAN TECH"],
+        ["Tsinghua University", "UNIV TSINGHUA"],
+    ]
+    assert set(same["score"]) == {100.0}
+    assert len(found) == len(same)
+
+
+def test_likely_variants_keeps_the_same_best_pairs_whatever_the_limit():
+    # Families of equally long names tie on score, so the list is cut among ties by name.
+    family = [f"{word} Photonics {n:02d}" for word in ("Zeta", "Acme", "Mira", "Bolt", "Kilo", "Dyne") for n in range(30)]
+    applicants = pd.DataFrame({"applicant": family, "published": range(len(family))})
+    every = likely_variants(applicants, threshold=85, limit=100_000)
+    assert len(every) > 1000
+    for limit in (7, 25, 300):
+        pd.testing.assert_frame_equal(likely_variants(applicants, threshold=85, limit=limit), every.head(limit))
+    assert every["score"].is_monotonic_decreasing
+
+
+def test_big_blocks_are_split_by_more_letters_and_still_find_pairs(monkeypatch):
+    monkeypatch.setattr(names, "BLOCK_MAX", 2)
+    compared = []
+    compare = names._add_close_pairs
+    monkeypatch.setattr(names, "_add_close_pairs", lambda best, keys, members: compared.append(len(members)) or compare(best, keys, members))
+    applicants = pd.DataFrame({
+        "applicant": ["Acme Alpha Widgets", "Acme Alpha Widgetz", "Acme Beta Gizmos", "Acme Gamma Tools", "Acme Delta Parts"],
+        "published": [1, 1, 1, 1, 1],
+    })
+    found = likely_variants(applicants, threshold=90)
+    assert found[["applicant", "variant", "match"]].values.tolist() == [["Acme Alpha Widgets", "Acme Alpha Widgetz", "spelling"]]
+    assert compared and max(compared) <= 2
