@@ -6,9 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LAB_VENV := .venv-lab
 STAMP := $(VENV)/.installed
+LAB_STAMP := $(LAB_VENV)/.installed
+# The project's .venv as the lab's `python3` kernel: the templates' kernelspec names it.
+KERNEL := $(LAB_VENV)/share/jupyter/kernels/python3/kernel.json
 DEMO := data/demo/pct_publications.parquet
 
-.PHONY: help setup data report test test-fast bench lab strip lock clean
+.PHONY: help setup data report test test-fast bench lab scratch strip lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,6 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@bash scripts/install-debian-packages.sh
+	@bash scripts/install-git-filter.sh $(PY)
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv with the pinned packages (and, as root, the Debian packages the reports need)
@@ -40,14 +44,26 @@ test-fast: $(STAMP) ## Run the tests that execute no notebook
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/RESULTS.md
 	$(PY) -m benchmarks
 
-lab: $(STAMP) ## Open the notebooks in JupyterLab with the project's kernel
-	test -x $(LAB_VENV)/bin/jupyter || python3 -m venv $(LAB_VENV)
-	$(LAB_VENV)/bin/python -m pip install --quiet -c requirements.lock -e '.[lab]'
-	$(PY) -m ipykernel install --prefix $(LAB_VENV) --name pct-report --display-name "PCT report (.venv)"
-	$(LAB_VENV)/bin/jupyter lab notebooks/
+# JupyterLab in its own venv with only the `lab` extra's pins (no `-e .`): one copy of the
+# project's stack, in .venv, which the lab runs as its kernel.
+$(LAB_STAMP): pyproject.toml requirements.lock
+	test -x $(LAB_VENV)/bin/python || python3 -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install --quiet -c requirements.lock \
+	  $$(python3 -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['lab'])")
+	@touch $(LAB_STAMP)
 
-strip: $(STAMP) ## Remove outputs from the notebook templates before committing
-	$(PY) -m nbconvert --clear-output --inplace notebooks/*.ipynb
+$(KERNEL): $(STAMP) $(LAB_STAMP)
+	$(PY) -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (ipykernel)"
+
+scratch: ## Create scratch/, where new notebooks go (git and the template tests ignore it)
+	@mkdir -p scratch
+
+lab: $(KERNEL) scratch ## Open JupyterLab at the project's root, running notebooks on the project's .venv
+	JUPYTER_PATH=$(CURDIR)/$(LAB_VENV)/share/jupyter $(LAB_VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+strip: $(STAMP) ## Normalise the notebook templates (no outputs, one kernelspec) and write their .py twins
+	$(PY) -m analysis.notebooks
 
 lock: ## Re-pin every transitive package into requirements.lock from a fresh venv
 	rm -rf /tmp/pct-lock && python3 -m venv /tmp/pct-lock
