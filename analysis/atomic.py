@@ -94,7 +94,7 @@ def new_staging(folder):
 
 
 def clean_leftovers(parent):
-    """Delete what killed builds left in ``parent``: staging folders, old reports, partial files.
+    """Delete what killed builds left in ``parent``: staging folders, old reports, links.
 
     A report's leftovers are deleted only while its lock is free, so that a running build
     keeps its staging folder. A folder that a report's symbolic link points to is kept.
@@ -181,12 +181,9 @@ def _relink(staging, folder):
     os.symlink(staging.name, link)
     if folder.is_symlink():
         old = folder.parent / os.readlink(folder)
-    elif folder.exists():
+    else:
         old = folder.with_name(f".{folder.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
         os.rename(folder, old)
-    else:
-        old = None
     os.replace(link, folder)
     step_hook("exchanged")
-    if old is not None:
-        _remove(old)
+    _remove(old)

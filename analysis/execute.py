@@ -9,10 +9,6 @@ DEFAULT_TIMEOUT = 600
 """Seconds a report may take to execute, all cells together."""
 
 
-class ReportTimeout(ReportError):
-    """The notebook ran longer than its time limit."""
-
-
 def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
     """Execute ``template`` with ``parameters`` into ``output``; return the executed notebook.
 
@@ -48,7 +44,7 @@ def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except CellTimeoutError:
-        raise ReportTimeout(f"the notebook ran longer than the time limit of {timeout:g} s (--timeout)") from None
+        raise ReportError(f"the notebook ran longer than the time limit of {timeout:g} s (--timeout)") from None
 
 
 def recorded_parameters(notebook):

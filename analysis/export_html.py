@@ -71,7 +71,8 @@ def _preprocessor_class():
 
         def preprocess(self, nb, resources):
             outline = {"title_html": None, "title_text": None, "subtitle_html": None, "entries": []}
-            self._take_content_title(nb, outline) or self._take_markdown_title(nb, outline)
+            if not self._take_content_title(nb, outline):
+                self._take_markdown_title(nb, outline)
             for cell in nb.cells:
                 if cell.cell_type == "markdown":
                     for token in parse(cell.source):
