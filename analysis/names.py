@@ -68,6 +68,8 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_SPACE = re.compile(f" (?=[{_CJK}])|(?<=[{_CJK}]) ")
 """A space next to a Han, kana or Hangul character: such names are not spelled with fixed spacing
 (삼성전자 주식회사 = 삼성전자주식회사)."""
+_CJK_LEGAL_FORM_ENDS = re.compile("^(?:{0})+|(?:{0})+$".format("|".join(CJK_LEGAL_FORMS)))
+_LATIN_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 
 def _latin_accents():
@@ -103,21 +105,6 @@ def _without_legal_forms(tokens):
     return tokens if kept[-1] in CORPORATE_SUFFIXES else kept
 
 
-def _drop_cjk_legal_forms(key):
-    """Drop CJK legal forms at either end of a key; a key that is only a legal form keeps it."""
-    while key not in CJK_LEGAL_FORMS:
-        for form in CJK_LEGAL_FORMS:
-            if key.startswith(form):
-                key = key[len(form):]
-                break
-            if key.endswith(form):
-                key = key[: -len(form)]
-                break
-        else:
-            return key
-    return key
-
-
 def normalise_name(raw):
     """Return the comparison key of an applicant name: equal keys are the same applicant.
 
@@ -130,10 +117,13 @@ def normalise_name(raw):
     text = str(raw).upper()
     cjk = False
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).upper().translate(_LATIN_ACCENTS)
-        for short, form in _CJK_ABBREVIATIONS.items():
-            text = text.replace(short, f" {form} ")
+        text = unicodedata.normalize("NFKC", text).upper()
+        if _LATIN_ACCENTED.search(text):
+            text = text.translate(_LATIN_ACCENTS)
         cjk = _CJK_CHAR.search(text) is not None
+        if cjk and "(" in text:
+            for short, form in _CJK_ABBREVIATIONS.items():
+                text = text.replace(short, f" {form} ")
     text = text.replace("&", " & ")
     tokens = [ABBREVIATIONS.get(token, token) for token in _SEPARATORS.split(text) if token]
     if tokens and tokens[0] == "THE":
@@ -144,7 +134,8 @@ def normalise_name(raw):
         tokens = _without_legal_forms(tokens)
     key = " ".join(tokens)
     if cjk:
-        key = _drop_cjk_legal_forms(_CJK_SPACE.sub("", key))
+        key = _CJK_SPACE.sub("", key)
+        key = _CJK_LEGAL_FORM_ENDS.sub("", key) or key
     return key or " ".join(str(raw).split()).upper()
 
 
