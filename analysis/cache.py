@@ -87,6 +87,8 @@ def read_entry(key, cache_dir=None):
         lookup = pq.read_table(pa.BufferReader(content["lookup"]))
         name_lookup = dict(zip(lookup.column("key").to_pylist(), lookup.column("applicant").to_pylist()))
         ranked = ranked_table.to_pandas()
+        text = checksums["object_columns"]  # pandas reads strings back as str, not object
+        ranked[text] = ranked[text].astype(object)
         unused = tuple(Alias(*fields) for fields in checksums["unused_aliases"])
         summary = _decode(checksums["summary"])
     except Exception:  # whatever the damage, the entry is rebuilt, never served
@@ -112,6 +114,7 @@ def write_entry(key, ranked, summary, name_lookup, unused_aliases, cache_dir=Non
         "key": key,
         "files": {part: hashlib.sha256(data).hexdigest() for part, data in content.items()},
         "summary": _encode(summary),
+        "object_columns": [str(name) for name in ranked.columns if ranked[name].dtype == object],
         "unused_aliases": [[a.raw_name, a.canonical_name, a.note] for a in unused_aliases],
     }
     try:
