@@ -1,9 +1,15 @@
 import pandas as pd
 import pytest
 
-from analysis.errors import MappingError
 from analysis import names
-from analysis.names import Alias, build_name_map, likely_variants, normalise_name, read_aliases
+from analysis.errors import MappingError
+from analysis.names import (
+    Alias,
+    build_name_map,
+    likely_variants,
+    normalise_name,
+    read_aliases,
+)
 from analysis.paths import APPLICANT_ALIASES
 
 

@@ -2,12 +2,12 @@ import csv
 
 import pandas as pd
 import pytest
+from conftest import write_csv
 
 from analysis.errors import MappingError
 from analysis.names import build_name_map, normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES, PUBLISHED_FIGURES
 from analysis.registry import read_registry
-from conftest import write_csv
 
 REGISTRY_HEADER = ["canonical_name", "country", "sector", "name_zh", "spellings", "note"]
 TABLE_SECTORS = {"edu": "education", "business": "business"}
