@@ -6,20 +6,27 @@ non-zero exit, never a traceback.
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from analysis.errors import OptionError, PctError
 from analysis.paths import DEMO_DATA, REPORTS_DIR
+from analysis.rules import DEFAULT_RULE
 from analysis.schema import COUNTING_RULES, DEFAULT_TOP, SECTORS
 
 EXIT_USER_ERROR = 2
 
 
 def _data_options(parser):
-    parser.add_argument("--data", type=Path, default=None, help=f"input file: CSV, TSV, Parquet or XLSX (default: the demo data, {DEMO_DATA.name})")
-    parser.add_argument("--columns", type=Path, default=None, help="YAML column mapping for your own headers, date format and multi-applicant cells")
-    parser.add_argument("--counting", choices=COUNTING_RULES, default="first-named", help="counting rule (default: first-named, as WIPO)")
+    parser.add_argument(
+        "--data", nargs="+", default=None, metavar="PATH",
+        help=f"input files, folders or globs, in any known source format (default: the demo data, {DEMO_DATA.name}); "
+        "see `pct-report sources`",
+    )
+    parser.add_argument("--source", default=None, metavar="FORMAT", help="force an input format (see `pct-report sources`)")
+    parser.add_argument("--columns", type=Path, default=None, help="YAML column mapping for any other export")
+    parser.add_argument("--counting", choices=COUNTING_RULES, default=DEFAULT_RULE, help=f"counting rule (default: {DEFAULT_RULE}, as WIPO)")
 
 
 def _positive(text):
@@ -33,10 +40,10 @@ def _load(args):
     """Load the dataset, telling a person at a terminal what is being read while they wait."""
     from analysis.dataset import load_dataset
 
-    path = args.data or DEMO_DATA
-    if sys.stderr.isatty() and path.is_file():
-        print(f"reading {path} ({path.stat().st_size / 1e6:,.1f} MB)…", file=sys.stderr)
-    return load_dataset(args.data, counting=args.counting, column_map=args.columns)
+    data = args.data or [DEMO_DATA]
+    if sys.stderr.isatty():
+        print(f"reading {', '.join(map(str, data))[:200]}…", file=sys.stderr)
+    return load_dataset(data, counting=args.counting, column_map=args.columns, source=args.source)
 
 
 def cmd_profile(args):
@@ -70,13 +77,20 @@ def cmd_rank(args):
 
 
 def cmd_validate(args):
+    from analysis.coverage import year_coverage
+    from analysis.narrative import what_counts
+
     dataset = _load(args)
-    years = dataset.years
-    rows, applicants = dataset.rows, dataset.ranked["applicant"].nunique()
-    print(
-        f"{args.data or DEMO_DATA}: valid; {rows:,} row{'s' * (rows != 1)}, "
-        f"{applicants:,} applicant{'s' * (applicants != 1)}, years {years[0]}–{years[-1]}"
-    )
+    applicants = dataset.ranked["applicant"].nunique()
+    print(f"{' '.join(map(str, args.data or [DEMO_DATA]))}: valid; {applicants:,} applicant{'s' * (applicants != 1)}")
+    for description in dataset.summary.files:
+        print(f"  {description.path}: {description.format}")
+    for line in what_counts(dataset):
+        print(line)
+    for year in dataset.years:
+        coverage = year_coverage(dataset.summary, year)
+        if not coverage.complete:
+            print(coverage.sentence())
     unused = dataset.unused_aliases
     if unused:
         names = ", ".join(repr(alias.raw_name) for alias in unused[:3]) + (", …" if len(unused) > 3 else "")
@@ -98,10 +112,14 @@ def cmd_variants(args):
     print(pairs.to_string(index=False) if len(pairs) else "no likely variants above the threshold")
 
 
-def cmd_demo(args):
-    from analysis.demo import write_demo_data
+def cmd_sources(args):
+    from analysis.sources import FORMATS
 
-    print(write_demo_data(args.output, progress=lambda line: print(line, file=sys.stderr)))
+    for source_format in FORMATS.values():
+        print(f"{source_format.name}: {source_format.title}")
+        print(f"    header: {source_format.example_header}")
+        if source_format.download:
+            print(f"    get it: {source_format.download}")
 
 
 def _institutions(args):
@@ -181,9 +199,8 @@ def build_parser():
     _data_options(variants)
     variants.set_defaults(run=cmd_variants)
 
-    demo = commands.add_parser("demo", help="generate the synthetic demo data")
-    demo.add_argument("--output", type=Path, default=DEMO_DATA)
-    demo.set_defaults(run=cmd_demo)
+    sources = commands.add_parser("sources", help="list the input formats read as downloaded, with an example header each")
+    sources.set_defaults(run=cmd_sources)
 
     from analysis.execute import DEFAULT_TIMEOUT
 
@@ -205,13 +222,39 @@ def build_parser():
     return parser
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text):
+    """Text with control characters and bidirectional overrides shown as escapes, so that no
+    value from the data can move the cursor, recolour or reorder a terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}", str(text))
+
+
+class _SafeStream:
+    """A text stream that writes everything through terminal_safe."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        return self._stream.write(terminal_safe(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = _SafeStream(stdout)
     try:
         return args.run(args) or 0
     except PctError as error:
-        print(f"pct-report: error: {error}", file=sys.stderr)
+        print(f"pct-report: error: {terminal_safe(error)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("pct-report: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = stdout

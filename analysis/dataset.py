@@ -1,10 +1,11 @@
-"""Load an input into a ranked dataset: the one call a notebook, the CLI or a test makes.
+"""Load inputs into a ranked dataset: the one call a notebook, the CLI or a test makes.
 
-open → validate → harmonise names → count → rank. The result carries what a report needs
-to say how it was made: the counting rule and every input file with its sha256.
+open (any source format) → validate → harmonise names → count → rank. The result carries
+what a report needs to say how it was made: the counting rule, every input file with its
+format and sha256, and a summary of what counted and what was left out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,21 +13,25 @@ import pandas as pd
 from analysis.cache import cache_key, read_entry, write_entry
 from analysis.counting import count_published
 from analysis.errors import UnknownInstitutionError
-from analysis.load import ColumnMap, file_sha256, open_source, read_column_map
+from analysis.load import file_sha256
 from analysis.names import normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PROJECT_ROOT, SECTOR_OVERRIDES
 from analysis.ranking import add_ranks
 from analysis.sectors import classify_name, read_sector_overrides
-from analysis.validate import validate_source
+from analysis.sources import open_inputs
+from analysis.sources.mapping import ColumnMap, read_column_map
+from analysis.validate import Summary, validate_source
 
 
 @dataclass(frozen=True)
 class InputFile:
     """A file the dataset was made from: its path (relative to the project where it lies
-    inside it, so reports do not depend on where the checkout is) and its sha256."""
+    inside it, so reports do not depend on where the checkout is), its sha256 and, for
+    data files, the format it was read as."""
 
     path: str
     sha256: str
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,13 @@ class Dataset:
     ranked: pd.DataFrame
     counting: str
     inputs: tuple
-    rows: int
+    summary: Summary
     name_lookup: dict
     unused_aliases: tuple
+
+    @property
+    def rows(self):
+        return self.summary.rows
 
     @property
     def years(self):
@@ -90,31 +99,45 @@ def load_dataset(
     aliases_path=APPLICANT_ALIASES,
     overrides_path=SECTOR_OVERRIDES,
     *,
+    source=None,
     cache=True,
 ):
-    """Load, validate, harmonise, count and rank an input file.
+    """Load, validate, harmonise, count and rank the data; the result's ``ranked`` is the table.
 
-    ``path`` None means the project's demo data; ``column_map`` is a ColumnMap or the path
-    of a YAML mapping. Every problem is raised as a PctError subclass naming the file.
-    ``cache`` False neither reads nor writes the on-disk cache of ranked results
-    (analysis.cache), for timing the work itself.
+    ``path`` is a file, a folder, a glob or a list of them (None: the project's demo data);
+    ``source`` forces an input format by name (see analysis.sources.FORMATS);
+    ``column_map`` is a ColumnMap or the path of a YAML mapping. Every problem is raised as
+    a PctError subclass naming the file. ``cache`` False neither reads nor writes the
+    on-disk cache of ranked results (analysis.cache), for timing the work itself.
     """
-    path = Path(path) if path is not None else DEMO_DATA
+    from analysis.sources.files import expand_inputs
+
+    data = path if path is not None else DEMO_DATA
     if column_map is not None and not isinstance(column_map, ColumnMap):
         column_map = read_column_map(column_map)
-    files = (path, Path(aliases_path), Path(overrides_path))
-    inputs = tuple(InputFile(display_path(p), file_sha256(p)) if p.is_file() else None for p in files)
-    key = cache_key([i.sha256 for i in inputs], counting, column_map) if cache and all(inputs) else None
+    files = expand_inputs(data)
+    tables = [Path(aliases_path), Path(overrides_path)]
+    inputs = tuple(InputFile(display_path(p), file_sha256(p)) for p in files + [t for t in tables if t.is_file()])
+    key = cache_key([i.sha256 for i in inputs] + [source or ""], counting, column_map) if cache else None
     stored = read_entry(key) if key else None
     if stored is not None:
-        ranked, rows, name_lookup, unused = stored
-        return Dataset(ranked, counting, inputs, rows, name_lookup, unused)
-    source = open_source(path, column_map)
-    rows = validate_source(source)
+        ranked, summary, name_lookup, unused = stored
+        return Dataset(ranked, counting, _with_formats(inputs, summary), summary, name_lookup, unused)
+    opened = open_inputs(files, source, column_map)
+    checked = validate_source(opened)
     aliases = read_aliases(aliases_path)
-    counts, name_map = count_published(source, aliases, read_sector_overrides(overrides_path), classify_name, counting)
-    source.connection.close()
-    dataset = Dataset(add_ranks(counts), counting, inputs, rows, name_map.key_to_applicant(), name_map.unused_aliases)
+    counts, name_map, applications = count_published(
+        checked, aliases, read_sector_overrides(overrides_path), classify_name, counting
+    )
+    opened.connection.close()
+    summary = replace(checked.summary, applications_by_year=applications)
+    dataset = Dataset(add_ranks(counts), counting, _with_formats(inputs, summary), summary, name_map.key_to_applicant(), name_map.unused_aliases)
     if key:
-        write_entry(key, dataset.ranked, rows, dataset.name_lookup, dataset.unused_aliases)
+        write_entry(key, dataset.ranked, summary, dataset.name_lookup, dataset.unused_aliases)
     return dataset
+
+
+def _with_formats(inputs, summary):
+    """The inputs with each data file's detected format."""
+    formats = {display_path(f.path): f.format for f in summary.files}
+    return tuple(InputFile(i.path, i.sha256, formats.get(i.path)) for i in inputs)

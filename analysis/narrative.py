@@ -2,7 +2,8 @@
 
 import pycountry
 
-from analysis.schema import COUNTING_DESCRIPTIONS, SECTOR_LABELS
+from analysis.rules import RULES
+from analysis.schema import COUNTING_DESCRIPTIONS, SECTOR_LABELS, UNKNOWN_COUNTRY
 
 COUNTRY_NAMES = {
     "KR": "the Republic of Korea", "KP": "the Democratic People's Republic of Korea",
@@ -45,7 +46,10 @@ def applications(value):
 
 
 def country_name(code):
-    """The English name of an ISO 3166-1 alpha-2 code, for running text ('China')."""
+    """The English name of an ISO 3166-1 alpha-2 code, for running text ('China'); an
+    unknown country is shown as unknown, never guessed."""
+    if code is None:
+        return UNKNOWN_COUNTRY
     if code in COUNTRY_NAMES:
         return COUNTRY_NAMES[code]
     country = pycountry.countries.get(alpha_2=str(code))
@@ -57,6 +61,8 @@ def country_name(code):
 def sector_in_country(sector, code):
     """'Chinese educational institutions' or 'educational institutions in Brazil'."""
     label = SECTOR_LABELS[sector]
+    if code is None:
+        return f"{label} of unknown country"
     if code in COUNTRY_ADJECTIVES:
         return f"{COUNTRY_ADJECTIVES[code]} {label}"
     return f"{label} in {country_name(code)}"
@@ -70,15 +76,21 @@ def headline(profile):
     institutions and 836th among all PCT applicants."
     """
     now = profile.current
-    if profile.counting == "first-named":
+    if RULES[profile.counting].wipo:
         verb = f"published {applications(now.published)}"
     else:
         verb = f"was credited with {applications(now.published)} ({profile.counting} counting)"
+    if profile.complete:
+        sector_scope, overall_scope = f"the world's {SECTOR_LABELS[profile.sector]}", "all PCT applicants"
+    else:
+        sector_scope = f"the {SECTOR_LABELS[profile.sector]} in this data"
+        overall_scope = "the applicants in this data"
+    places = [f"{ordinal(now.rank_sector)} among {sector_scope}"]
+    if profile.country is not None and now.rank_sector_country is not None:
+        places.append(f"{ordinal(now.rank_sector_country)} among {sector_in_country(profile.sector, profile.country)}")
     return (
         f"In {profile.year}, {profile.institution} {verb}, which ranked it "
-        f"{ordinal(now.rank_sector)} among the world's {SECTOR_LABELS[profile.sector]}, "
-        f"{ordinal(now.rank_sector_country)} among {sector_in_country(profile.sector, profile.country)} "
-        f"and {ordinal(now.rank_overall)} among all PCT applicants."
+        f"{', '.join(places)} and {ordinal(now.rank_overall)} among {overall_scope}."
     )
 
 
@@ -107,3 +119,64 @@ def change_sentence(profile):
 def counting_sentence(counting):
     """The counting rule in force, as a sentence for the methods section."""
     return f"Counting rule: {COUNTING_DESCRIPTIONS[counting]}."
+
+
+def _listed(counts, limit=5):
+    shown = ", ".join(f"{key} {value:,}" for key, value in list(counts.items())[:limit])
+    return shown + (", …" if len(counts) > limit else "")
+
+
+def _plural(count, word, plural=None):
+    return f"{count:,} {word if count == 1 else (plural or word + 's')}"
+
+
+def what_counts(dataset):
+    """Sentences accounting for every row read: what was counted and what was left out, why.
+
+    Written by ``pct-report validate`` and in every report's method section.
+    """
+    summary = dataset.summary
+    formats = {}
+    for description in summary.files:
+        formats[description.format] = formats.get(description.format, 0) + 1
+    encodings = sorted({f.encoding for f in summary.files if f.encoding not in (None, "utf-8")})
+    read = (
+        f"Read {_plural(len(summary.files), 'file')} ({_listed(formats)}"
+        f"{'; encoding ' + ', '.join(encodings) if encodings else ''}): {_plural(summary.rows, 'row')}."
+    )
+    lines = [read]
+    if summary.non_pct:
+        lines.append(
+            f"{_plural(summary.non_pct, 'row is', 'rows are')} not PCT publications "
+            f"({_listed(summary.non_pct_by_office)}) and {'was' if summary.non_pct == 1 else 'were'} left out."
+        )
+    if summary.republications:
+        without = summary.republications_without_first
+        lines.append(
+            f"{_plural(summary.republications, 'republication')} (A3, A4, A8, A9 …) never count again and "
+            f"{'was' if summary.republications == 1 else 'were'} left out"
+            + (f"; {without:,} of them have no first publication in this data." if without else ".")
+        )
+    if summary.no_applicant:
+        verb = "is" if summary.no_applicant == 1 else "are"
+        names = _plural(summary.no_applicant, "PCT publication names", "PCT publications name")
+        lines.append(f"{names} no applicant and {verb} left out of the rankings.")
+    if summary.empty_parts:
+        lines.append(f"{_plural(summary.empty_parts, 'empty part')} of applicant cells (a doubled or trailing separator) "
+                     f"{'was' if summary.empty_parts == 1 else 'were'} dropped.")
+    lines += [f"{_plural(count, 'row')}: {reason}." for reason, count in summary.set_aside.items()]
+    years = dataset.years
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}" if years else "no year"
+    if summary.applications_by_year:
+        lines.append(f"{_plural(summary.applications, 'application')} counted, published {span}.")
+    else:
+        lines.append(f"Aggregated counts for {span}.")
+    ranked = dataset.ranked
+    unknown = float(ranked.loc[ranked["country"].isna(), "published"].sum())
+    total = float(ranked["published"].sum())
+    if total:
+        lines.append(
+            f"{format_count(unknown)} of {format_count(total)} counted applications ({unknown / total:.1%}) "
+            "have an applicant with no known country: shown as —, left out of country rankings."
+        )
+    return lines

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from analysis.coverage import Coverage, year_coverage
 from analysis.errors import UnknownInstitutionError
 from analysis.ranking import SCOPE_RANKS, check_year
 
@@ -16,7 +17,7 @@ class Standing:
     published: float
     rank_overall: int
     rank_sector: int
-    rank_sector_country: int
+    rank_sector_country: int | None
     applicants_overall: int
     applicants_sector: int
     applicants_sector_country: int
@@ -28,7 +29,7 @@ class Profile:
     rank_sector, rank_sector_country: one row per year the institution appears in."""
 
     institution: str
-    country: str
+    country: str | None
     sector: str
     provenance: object
     counting: str
@@ -36,6 +37,12 @@ class Profile:
     current: Standing
     previous: Standing | None
     trend: pd.DataFrame
+    coverage: Coverage | None = None
+    """How much of the PCT system the data holds in ``year``: partial data changes the wording."""
+
+    @property
+    def complete(self):
+        return self.coverage is None or self.coverage.complete
 
     def to_dict(self):
         """The profile as JSON-ready data (the CLI's --json output, without the headline)."""
@@ -47,6 +54,7 @@ class Profile:
             "sector": self.sector,
             "provenance": None if pd.isna(self.provenance) else self.provenance,
             "counting": self.counting,
+            "complete_data": self.complete,
             **{key: value for key, value in current.items() if key != "year"},
             "previous": asdict(self.previous) if self.previous else None,
             "trend": self.trend.to_dict(orient="records"),
@@ -68,7 +76,7 @@ def _standing(ranked, year, row):
         published=_plain(row["published"]),
         rank_overall=int(row["rank_overall"]),
         rank_sector=int(row["rank_sector"]),
-        rank_sector_country=int(row["rank_sector_country"]),
+        rank_sector_country=None if pd.isna(row["rank_sector_country"]) else int(row["rank_sector_country"]),
         applicants_overall=len(in_year),
         applicants_sector=int(in_sector.sum()),
         applicants_sector_country=int((in_sector & (in_year["country"] == row["country"])).sum()),
@@ -95,7 +103,7 @@ def institution_profile(dataset, institution, year):
     rank_columns = [column for column, _ in SCOPE_RANKS.values()]
     return Profile(
         institution=applicant,
-        country=current["country"],
+        country=None if pd.isna(current["country"]) else current["country"],
         sector=current["sector"],
         provenance=current["provenance"],
         counting=dataset.counting,
@@ -103,4 +111,5 @@ def institution_profile(dataset, institution, year):
         current=_standing(ranked, year, current),
         previous=None if previous is None else _standing(ranked, year - 1, previous),
         trend=rows[["year", "published", *rank_columns]].reset_index(drop=True),
+        coverage=year_coverage(dataset.summary, year),
     )

@@ -28,10 +28,15 @@ TABLE_COLUMNS = [
 
 
 def competition_rank(published, groups=None):
-    """Return standard competition ranks ("1224") of ``published``, descending, within groups."""
+    """Return standard competition ranks ("1224") of ``published``, descending, within groups.
+
+    A row whose group holds a missing value (an applicant whose country is unknown) has no
+    rank in that scope: missing, never a guess.
+    """
     if groups is None:
         return published.rank(method="min", ascending=False).astype("int64")
-    return published.groupby(groups, sort=False).rank(method="min", ascending=False).astype("int64")
+    ranks = published.groupby(groups, sort=False, dropna=True).rank(method="min", ascending=False)
+    return ranks.astype("int64") if ranks.notna().all() else ranks.astype("Int64")
 
 
 def add_ranks(counts):

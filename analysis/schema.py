@@ -3,15 +3,26 @@
 Column names are snake_case and the same from loading to the rendered tables.
 """
 
-RECORD_COLUMNS = ("publication_number", "publication_date", "applicant_name", "applicant_country")
+from analysis.rules import RULES
+
+RECORD_COLUMNS = ("publication_number", "publication_date", "applicant_name")
 """Required columns of application-level input, one row per (publication, applicant)."""
 
-OPTIONAL_RECORD_COLUMNS = ("applicant_sequence", "applicant_sector", "provenance")
+OPTIONAL_RECORD_COLUMNS = ("applicant_country", "applicant_sequence", "applicant_sector", "provenance", "kind", "ipc")
+"""``kind``: the publication's kind code (A1, A3 …) where not part of its number;
+``ipc``: IPC symbols separated by ";"."""
 
-AGGREGATE_COLUMNS = ("year", "applicant_name", "applicant_country", "published")
+AGGREGATE_COLUMNS = ("year", "applicant_name", "published")
 """Required columns of aggregated input, such as WIPO's own published tables."""
 
-OPTIONAL_AGGREGATE_COLUMNS = ("applicant_sector", "provenance")
+OPTIONAL_AGGREGATE_COLUMNS = ("applicant_country", "applicant_sector", "provenance")
+
+ALL_CANONICAL_COLUMNS = tuple(
+    dict.fromkeys(RECORD_COLUMNS + OPTIONAL_RECORD_COLUMNS + AGGREGATE_COLUMNS + OPTIONAL_AGGREGATE_COLUMNS)
+)
+
+UNKNOWN_COUNTRY = "—"
+"""How an applicant whose country no source gives is shown: never guessed."""
 
 SECTORS = ("business", "education", "government", "individual", "other")
 
@@ -26,13 +37,9 @@ SECTOR_LABELS = {
 PROVENANCES = ("published", "synthetic")
 """`published`: a figure WIPO printed; `synthetic`: generated demo data."""
 
-COUNTING_RULES = ("first-named", "every-applicant", "fractional")
+COUNTING_RULES = tuple(RULES)
 
-COUNTING_DESCRIPTIONS = {
-    "first-named": "each application is credited to its first-named applicant only, as WIPO does",
-    "every-applicant": "each application is credited once to every applicant named on it (whole counting)",
-    "fractional": "each application is split equally among the applicants named on it (1/n each)",
-}
+COUNTING_DESCRIPTIONS = {name: rule.description for name, rule in RULES.items()}
 
 RANKING_DESCRIPTION = (
     "standard competition ranking on the number of published applications: applicants "

@@ -1,17 +1,19 @@
-"""Parse an opened source into typed records and check every value before any counting.
+"""Parse raw canonical records, check every value, and decide which rows count.
 
-One DuckDB scan counts the rows and the invalid ones; only when something is wrong does a
-second query fetch the first problems, each naming its row, column and value. The parsed
-view ``records`` (application-level) or ``aggregates`` (already counted) is what the
-counting reads. The same scan tallies the rows of each distinct (name, country, sector,
-provenance) into the table ``name_variants``, so that the counting need not scan the file
-a second time to learn its applicants.
+``validate_source(source)`` returns a Checked value: the view of counted records, a tally
+of applicant spellings for harmonising names, and a Summary that accounts for every row
+read — counted, left out as not a PCT publication (by office), left out as a
+republication, left out for naming no applicant — so that the CLI and every report can say
+what counts. A value that is wrong is an error naming its file and row; nothing is
+accepted or dropped in silence.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import pandas as pd
 
 from analysis.errors import InputFileError, ValidationError
-from analysis.load import sql_string
+from analysis.pct import FIRST_PCT_YEAR, PCT_OFFICE, is_first_publication_sql, parts_sql, wo_digits_sql, wo_number_sql
 from analysis.schema import PROVENANCES, SECTORS
 
 SHOWN_PROBLEMS = 20
@@ -20,11 +22,9 @@ SHOWN_PROBLEMS = 20
 VARIANT_COLUMNS = ("applicant_name", "applicant_country", "applicant_sector", "provenance")
 """The columns that describe an applicant, tallied per distinct combination for the counting."""
 
-FIRST_PCT_YEAR = 1978
-"""The PCT entered into force in 1978; earlier years are typing errors."""
-
-_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
-_NUMERIC_TYPES = _INTEGER_TYPES | {"FLOAT", "DOUBLE", "REAL"}
+CONTROL_CHARACTERS = "[\\x00-\\x1f\\x7f-\\x9f]"
+"""C0, DEL and C1 characters: never part of a name; a name holding one is refused (they
+break terminals, spreadsheets and PDF layout, and no applicant's name has them)."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,51 @@ class Check:
     message: str
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What was read and what counts. Row counts are rows of the input files (a row of
+    several applicants is one); ``applications_by_year`` is filled in by the counting."""
+
+    files: tuple = ()
+    rows: int = 0
+    non_pct_by_office: dict = field(default_factory=dict)
+    republications: int = 0
+    republications_without_first: int = 0
+    no_applicant: int = 0
+    empty_parts: int = 0
+    set_aside: dict = field(default_factory=dict)
+    applications_by_year: dict = field(default_factory=dict)
+
+    @property
+    def non_pct(self):
+        return sum(self.non_pct_by_office.values())
+
+    @property
+    def applications(self):
+        return sum(self.applications_by_year.values())
+
+
+@dataclass
+class Checked:
+    """Validated input, passed on to the counting as a value.
+
+    ``records`` names a view in ``connection`` of counted application-level rows
+    (publication_number as WO + year + serial, year, applicant_name, applicant_country,
+    applicant_sector, provenance, ipc, applicant_sequence, _order) or, for ``kind``
+    "aggregated", of counts (year, applicant_name, applicant_country, published,
+    applicant_sector, provenance). ``variants`` tallies rows per distinct applicant_name,
+    applicant_country, applicant_sector, provenance.
+    """
+
+    connection: object
+    records: str
+    kind: str
+    variants: pd.DataFrame
+    summary: Summary
+
+
 def _text(column):
-    return f"NULLIF(trim(CAST({column} AS VARCHAR)), '')"
+    return f"NULLIF(trim(CAST({column} AS VARCHAR), ' \t\r\n'), '')"
 
 
 def _quoted(column):
@@ -45,195 +88,232 @@ def _quoted(column):
     return f"'''' || coalesce(CAST({column} AS VARCHAR), '') || ''''"
 
 
-def _date_expression(source):
-    raw_type = source.raw_types["publication_date"]
-    if raw_type == "DATE":
-        return "publication_date"
-    if raw_type.startswith("TIMESTAMP"):
-        return "CAST(publication_date AS DATE)"
-    text = _text("publication_date")
-    if source.column_map.date_format:
-        return f"CAST(try_strptime({text}, {sql_string(source.column_map.date_format)}) AS DATE)"
-    return f"TRY_CAST({text} AS DATE)"
-
-
-def _number_expression(source, column, target):
-    if source.raw_types.get(column, "").upper() in (_INTEGER_TYPES if target == "BIGINT" else _NUMERIC_TYPES):
-        return f"CAST({column} AS {target})"
-    return f"TRY_CAST({_text(column)} AS {target})"
-
-
-def _label_expression(source, column):
-    if column not in source.raw_types:
-        return "CAST(NULL AS VARCHAR)"
-    return f"lower({_text(column)})"
-
-
 def _in_list(values):
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def _common_checks(source):
-    sector_list = ", ".join(SECTORS)
-    checks = [
-        Check("applicant_name", "applicant_name IS NULL", "'is empty'"),
+def _iso_countries():
+    import pycountry
+
+    return tuple(sorted(country.alpha_2 for country in pycountry.countries))
+
+
+def _label(column):
+    return f"lower({_text(column)})"
+
+
+def _number(column, raw_type):
+    """SQL: a numeric column as DOUBLE, whatever type the file gave it."""
+    return f"CAST({column} AS DOUBLE)" if raw_type != "VARCHAR" else f"TRY_CAST({_text(column)} AS DOUBLE)"
+
+
+def _applicant_checks(countries):
+    return [
+        Check(
+            "applicant_name",
+            f"applicant_name IS NOT NULL AND regexp_matches(applicant_name, '{CONTROL_CHARACTERS}')",
+            "'holds a control character (' || "
+            f"printf('U+%04X', unicode(regexp_extract(applicant_name, '{CONTROL_CHARACTERS}'))) || ')'",
+        ),
         Check(
             "applicant_country",
-            "applicant_country IS NULL OR NOT regexp_full_match(applicant_country, '[A-Z]{2}')",
+            f"applicant_country IS NOT NULL AND applicant_country NOT IN {_in_list(countries)}",
             f"{_quoted('raw_applicant_country')} || ' is not an ISO 3166-1 alpha-2 country code'",
         ),
-    ]
-    if "applicant_sector" in source.raw_types:
-        checks.append(Check(
+        Check(
             "applicant_sector",
             f"applicant_sector IS NOT NULL AND applicant_sector NOT IN {_in_list(SECTORS)}",
-            f"{_quoted('raw_applicant_sector')} || ' is not one of {sector_list}'",
-        ))
-    if "provenance" in source.raw_types:
-        checks.append(Check(
+            f"{_quoted('raw_applicant_sector')} || ' is not one of {', '.join(SECTORS)}'",
+        ),
+        Check(
             "provenance",
             f"provenance IS NOT NULL AND provenance NOT IN {_in_list(PROVENANCES)}",
             f"{_quoted('raw_provenance')} || ' is not one of {', '.join(PROVENANCES)}'",
-        ))
-    return checks
-
-
-def _records_plan(source):
-    """Parsed columns and checks for application-level records."""
-    split = source.column_map.split_applicants
-    sequence = _number_expression(source, "applicant_sequence", "BIGINT") if "applicant_sequence" in source.raw_types else "NULL"
-    parsed = {
-        "publication_number": _text("publication_number"),
-        "publication_date": _date_expression(source),
-        "applicant_name": _text("applicant_name"),
-        "applicant_country": f"upper({_text('applicant_country')})",
-        "applicant_sequence": "applicant_sequence" if split else sequence,
-        "applicant_sector": _label_expression(source, "applicant_sector"),
-        "provenance": _label_expression(source, "provenance"),
-    }
-    date_hint = source.column_map.date_format or "YYYY-MM-DD"
-    checks = [
-        Check("publication_number", "publication_number IS NULL", "'is empty'"),
-        Check(
-            "publication_date",
-            "publication_date IS NULL",
-            f"CASE WHEN raw_publication_date IS NULL OR trim(CAST(raw_publication_date AS VARCHAR)) = '' THEN 'is empty' "
-            f"ELSE {_quoted('raw_publication_date')} || ' is not a date (expected {date_hint})' END",
         ),
-        *_common_checks(source),
     ]
-    if "applicant_sequence" in source.raw_types and not split:
-        checks.append(Check(
-            "applicant_sequence",
-            f"raw_applicant_sequence IS NOT NULL AND {_text('raw_applicant_sequence')} IS NOT NULL "
-            "AND (applicant_sequence IS NULL OR applicant_sequence < 1)",
-            f"{_quoted('raw_applicant_sequence')} || ' is not a positive whole number'",
-        ))
-    return parsed, checks
 
 
-def _aggregates_plan(source):
-    """Parsed columns and checks for aggregated tables (one row per applicant and year)."""
-    parsed = {
-        "year": _number_expression(source, "year", "BIGINT"),
-        "applicant_name": _text("applicant_name"),
-        "applicant_country": f"upper({_text('applicant_country')})",
-        "published": _number_expression(source, "published", "DOUBLE"),
-        "applicant_sector": _label_expression(source, "applicant_sector"),
-        "provenance": _label_expression(source, "provenance"),
-    }
-    checks = [
-        Check(
-            "year",
-            f"year IS NULL OR year < {FIRST_PCT_YEAR} OR year > 2200",
-            f"{_quoted('raw_year')} || ' is not a year'",
-        ),
-        Check(
-            "published",
-            "published IS NULL OR published < 0 OR isnan(published)",
-            f"{_quoted('raw_published')} || ' is not a count of applications'",
-        ),
-        *_common_checks(source),
-    ]
-    return parsed, checks
+def _types(connection, relation):
+    return dict(connection.execute(f"SELECT column_name, column_type FROM (DESCRIBE {relation})").fetchall())
 
 
-def _split_view(source):
-    """Expand cells holding several applicants into one row each, numbered in cell order."""
-    separator = sql_string(source.column_map.split_applicants)
-    names = f"string_split(CAST(applicant_name AS VARCHAR), {separator})"
-    countries = f"string_split(CAST(applicant_country AS VARCHAR), {separator})"
-    source.connection.execute(
-        "CREATE OR REPLACE VIEW source_split AS "
-        f"SELECT * EXCLUDE (applicant_name, applicant_country, i), names[i] AS applicant_name, "
-        f"CASE WHEN len(countries) = 1 THEN countries[1] ELSE countries[i] END AS applicant_country, "
-        f"i AS applicant_sequence FROM (SELECT *, {names} AS names, {countries} AS countries, "
-        f"unnest(range(1, len({names}) + 1)) AS i FROM source) "
-    )
-    return "source_split"
+def validate_source(source, strict_applicants=None):
+    """Check every value of ``source`` and return a Checked value.
 
-
-def validate_source(source):
-    """Create the parsed view and raise ValidationError listing every invalid value.
-
-    Returns the number of input rows (after splitting multi-applicant cells) and leaves the
-    table ``name_variants`` in the source's connection. Raises InputFileError when the
-    file holds no data rows.
+    Raises ValidationError listing the problems (each naming file and row) and
+    InputFileError when the files hold no data rows.
     """
-    plan = _records_plan if source.kind == "records" else _aggregates_plan
-    parsed, checks = plan(source)
-    table = _split_view(source) if source.kind == "records" and source.column_map.split_applicants else "source"
-    raw_columns = [c for c in parsed if c in source.raw_types or (table == "source_split" and c == "applicant_sequence")]
-    raw = ", ".join(f"{c} AS raw_{c}" for c in raw_columns)
-    columns = ", ".join(f"{expression} AS {name}" for name, expression in parsed.items())
-    view = "records" if source.kind == "records" else "aggregates"
+    if source.kind == "aggregated":
+        return _validate_aggregated(source)
+    return _validate_records(source, strict_applicants)
+
+
+def _validate_records(source, strict_applicants):
     connection = source.connection
-    connection.execute(f"CREATE OR REPLACE VIEW checked AS SELECT _row, {raw}, {columns} FROM {table}")
-    connection.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT _row, {', '.join(parsed)} FROM checked")
-    any_bad = " OR ".join(f"({c.condition})" for c in checks)
-    connection.execute(_variants_sql(parsed, checks, raw_columns))
-    rows, bad_rows = connection.execute("SELECT coalesce(sum(rows), 0), coalesce(sum(bad_rows), 0) FROM name_variants").fetchall()[0]
-    if rows == 0:
-        raise InputFileError(f"{source.path}: no data rows (only a header)")
-    if bad_rows:
-        _raise_problems(source, checks, any_bad)
-    return rows
+    types = _types(connection, source.relation)
+    if strict_applicants is None:
+        strict_applicants = all(f.format in ("canonical", "mapped") for f in source.files)
+    connection.execute(f"""
+        CREATE OR REPLACE VIEW parsed AS
+        SELECT _file, _row, _label, _order, _part, _empty_parts, publication_number AS raw_publication_number,
+               upper(coalesce({_text('office')}, NULLIF(p.office, ''))) AS office,
+               upper(coalesce({_text('kind')}, NULLIF(p.kind, ''))) AS kind,
+               {wo_number_sql()} AS number,
+               publication_date, publication_date_raw, date_hint,
+               applicant_name, {_number('applicant_sequence', types['applicant_sequence'])} AS applicant_sequence,
+               applicant_sequence AS raw_applicant_sequence, applicant_country AS raw_applicant_country,
+               applicant_sector AS raw_applicant_sector, provenance AS raw_provenance, {_text('ipc')} AS ipc
+        FROM (SELECT *, {wo_digits_sql('p')} FROM (SELECT *, {parts_sql('publication_number', fast=True)} AS p FROM {source.relation}))""")
+    first = is_first_publication_sql("kind")
+    connection.execute(f"""
+        CREATE OR REPLACE VIEW classified AS
+        SELECT *, CASE WHEN office IS DISTINCT FROM '{PCT_OFFICE}' THEN 'not-pct'
+                       WHEN NOT {first} THEN 'republication' ELSE 'counted' END AS status,
+               {_parsed_applicant_columns()}
+        FROM parsed""")
+    row_checks, applicant_checks = _record_checks(strict_applicants)
+    tally = _tally(connection, row_checks, applicant_checks)
+    if tally.empty or tally["source_rows"].sum() == 0:
+        raise InputFileError(f"{', '.join(str(f.path) for f in source.files)}: no data rows (only a header)")
+    if tally["bad_rows"].sum():
+        checks = row_checks + applicant_checks
+        _raise_problems(connection, "classified", checks, " OR ".join(f"({c.condition})" for c in checks), source)
+    return _classified(source, tally)
 
 
-def _variants_sql(parsed, checks, raw_columns):
-    """SQL creating ``name_variants``: rows and invalid rows per distinct applicant variant.
-
-    The file is grouped on its raw applicant columns and only then are they parsed and
-    checked, once per distinct value rather than once per row; the checks on other columns
-    (publication number, date, sequence, year, count) are counted per row in the same scan.
-    """
-    grouped = [c for c in VARIANT_COLUMNS if c in raw_columns]
-    row_bad = " OR ".join(f"({c.condition})" for c in checks if c.column not in VARIANT_COLUMNS) or "false"
-    variant_bad = " OR ".join(f"({c.condition})" for c in checks if c.column in VARIANT_COLUMNS) or "false"
-    raw_names = ", ".join([f"raw_{c}" for c in grouped] + [f"raw_{c} AS {c}" for c in grouped])
-    parsed_variants = ", ".join([f"raw_{c}" for c in grouped] + [f"{parsed[c]} AS {c}" for c in VARIANT_COLUMNS])
-    return f"""
-        CREATE OR REPLACE TABLE name_variants AS
-        WITH raw_variants AS (
-            SELECT {", ".join(f"raw_{c}" for c in grouped)}, count(*) AS rows, count_if({row_bad}) AS bad_rows
-            FROM checked GROUP BY ALL),
-        variants AS (
-            SELECT {parsed_variants}, rows, bad_rows
-            FROM (SELECT {raw_names}, rows, bad_rows FROM raw_variants))
-        SELECT {", ".join(VARIANT_COLUMNS)}, CAST(sum(rows) AS BIGINT) AS rows,
-               CAST(sum(CASE WHEN {variant_bad} THEN rows ELSE bad_rows END) AS BIGINT) AS bad_rows
-        FROM variants GROUP BY ALL"""
-
-
-def _raise_problems(source, checks, any_bad):
-    messages = ", ".join(
-        f"CASE WHEN {c.condition} THEN '{c.column}: ' || ({c.message}) END" for c in checks
+def _parsed_applicant_columns():
+    return (
+        f"upper({_text('raw_applicant_country')}) AS applicant_country, "
+        f"{_label('raw_applicant_sector')} AS applicant_sector, {_label('raw_provenance')} AS provenance"
     )
-    rows = source.connection.execute(
-        f"SELECT _row, list_filter([{messages}], lambda m: m IS NOT NULL) AS problems, "
+
+
+def _record_checks(strict_applicants):
+    """Checks of each row's own values, and checks of its applicant's columns."""
+    pct = f"office = '{PCT_OFFICE}'"
+    row_checks = [
+        Check("publication_number", "office IS NULL",
+              f"CASE WHEN {_text('raw_publication_number')} IS NULL THEN 'is empty' "
+              f"ELSE {_quoted('raw_publication_number')} || ' is not a publication number' END"),
+        Check("publication_number", f"{pct} AND number IS NULL",
+              f"{_quoted('raw_publication_number')} || ' is not a WO publication number (WO2015075742)'"),
+        Check("publication_date", f"{pct} AND publication_date IS NULL",
+              f"CASE WHEN {_text('publication_date_raw')} IS NULL THEN 'is empty' "
+              f"ELSE {_quoted('publication_date_raw')} || ' is not a date (expected ' || date_hint || ')' END"),
+        Check("publication_date",
+              f"{pct} AND (publication_date < DATE '{FIRST_PCT_YEAR}-01-01' OR publication_date > current_date)",
+              f"CAST(publication_date AS VARCHAR) || ' is ' || CASE WHEN publication_date > current_date "
+              f"THEN 'in the future' ELSE 'before {FIRST_PCT_YEAR}, when the first PCT applications were published' END"),
+        Check("applicant_sequence",
+              f"{_text('raw_applicant_sequence')} IS NOT NULL AND (applicant_sequence IS NULL OR applicant_sequence < 1 "
+              "OR applicant_sequence <> floor(applicant_sequence))",
+              f"{_quoted('raw_applicant_sequence')} || ' is not a whole number from 1'"),
+    ]
+    applicant_checks = _applicant_checks(_iso_countries())
+    if strict_applicants:
+        applicant_checks.append(Check("applicant_name", f"{pct} AND applicant_name IS NULL", "'is empty'"))
+    return row_checks, applicant_checks
+
+
+def _tally(connection, row_checks, applicant_checks):
+    """One scan: rows per (status, office, applicant spelling), with the rows failing a check.
+
+    The applicant's columns are checked once per distinct spelling rather than once per
+    row; the checks of each row's own values are counted in the same scan.
+    """
+    row_bad = " OR ".join(f"({c.condition})" for c in row_checks)
+    applicant_bad = " OR ".join(f"({c.condition})" for c in applicant_checks)
+    raw = "office, applicant_name, raw_applicant_country, raw_applicant_sector, raw_provenance"
+    return connection.sql(f"""
+        SELECT status, office, applicant_name, applicant_country, applicant_sector, provenance, rows, source_rows,
+               empty_parts, CASE WHEN {applicant_bad} THEN rows ELSE bad_rows END AS bad_rows
+        FROM (SELECT status, {raw}, {_parsed_applicant_columns()}, count(*) AS rows,
+                     count_if(_part = 1) AS source_rows, coalesce(sum(_empty_parts), 0) AS empty_parts,
+                     count_if({row_bad}) AS bad_rows
+              FROM classified GROUP BY ALL)""").to_arrow_table().to_pandas()
+
+
+def _classified(source, tally):
+    """Count what is left out, build the counted view and the spelling tally."""
+    connection = source.connection
+    not_pct = tally[tally["status"] == "not-pct"]
+    by_office = not_pct.groupby("office", dropna=False)["source_rows"].sum().sort_values(ascending=False, kind="stable")
+    counted_rows = tally[tally["status"] == "counted"]
+    no_applicant = int(counted_rows.loc[counted_rows["applicant_name"].isna(), "source_rows"].sum())
+    republications = int(tally.loc[tally["status"] == "republication", "source_rows"].sum())
+    without_first = 0
+    if republications:
+        without_first = connection.execute("""
+            SELECT count(*) FROM classified WHERE status = 'republication' AND _part = 1
+            AND number NOT IN (SELECT number FROM classified WHERE status = 'counted')""").fetchall()[0][0]
+    connection.execute("""
+        CREATE OR REPLACE VIEW counted_records AS
+        SELECT number AS publication_number, year(publication_date) AS year, applicant_name, applicant_country,
+               applicant_sector, provenance, ipc, applicant_sequence, _order
+        FROM classified WHERE status = 'counted' AND applicant_name IS NOT NULL""")
+    counted = tally[(tally["status"] == "counted") & tally["applicant_name"].notna()]
+    variants = counted.groupby(list(VARIANT_COLUMNS), dropna=False, as_index=False)["rows"].sum()
+    summary = Summary(
+        files=source.files,
+        rows=int(tally["source_rows"].sum()),
+        non_pct_by_office={str(k if k is not None else "?"): int(v) for k, v in by_office.items()},
+        republications=republications,
+        republications_without_first=int(without_first),
+        no_applicant=no_applicant,
+        empty_parts=int(tally["empty_parts"].sum()),
+        set_aside=dict(source.set_aside),
+    )
+    return Checked(connection, "counted_records", "records", variants, summary)
+
+
+def _validate_aggregated(source):
+    connection = source.connection
+    types = _types(connection, source.relation)
+    connection.execute(f"""
+        CREATE OR REPLACE VIEW classified AS
+        SELECT _file, _row, _label, year AS raw_year, published AS raw_published,
+               {_number('year', types['year'])} AS year_value, {_number('published', types['published'])} AS published,
+               {_text('applicant_name')} AS applicant_name,
+               upper({_text('applicant_country')}) AS applicant_country, applicant_country AS raw_applicant_country,
+               {_label('applicant_sector')} AS applicant_sector, applicant_sector AS raw_applicant_sector,
+               {_label('provenance')} AS provenance, provenance AS raw_provenance
+        FROM {source.relation}""")
+    checks = [
+        Check("year", f"year_value IS NULL OR year_value <> floor(year_value) OR year_value < {FIRST_PCT_YEAR} "
+              "OR year_value > year(current_date)",
+              f"{_quoted('raw_year')} || ' is not a year from {FIRST_PCT_YEAR} to this year'"),
+        Check("published", "published IS NULL OR published < 0 OR isnan(published) OR isinf(published)",
+              f"{_quoted('raw_published')} || ' is not a count of applications'"),
+        Check("applicant_name", "applicant_name IS NULL", "'is empty'"),
+        *_applicant_checks(_iso_countries()),
+    ]
+    any_bad = " OR ".join(f"({c.condition})" for c in checks)
+    rows, bad = connection.execute(f"SELECT count(*), count_if({any_bad}) FROM classified").fetchall()[0]
+    if rows == 0:
+        raise InputFileError(f"{', '.join(str(f.path) for f in source.files)}: no data rows (only a header)")
+    if bad:
+        _raise_problems(connection, "classified", checks, any_bad, source)
+    connection.execute("""
+        CREATE OR REPLACE VIEW counted_records AS
+        SELECT CAST(year_value AS BIGINT) AS year, applicant_name, applicant_country, published,
+               applicant_sector, provenance FROM classified""")
+    variants = connection.sql(f"""
+        SELECT {', '.join(VARIANT_COLUMNS)}, count(*) AS rows FROM counted_records GROUP BY ALL""").to_arrow_table().to_pandas()
+    summary = Summary(files=source.files, rows=int(rows), set_aside=dict(source.set_aside))
+    return Checked(connection, "counted_records", "aggregated", variants, summary)
+
+
+def _raise_problems(connection, relation, checks, any_bad, source):
+    messages = ", ".join(f"CASE WHEN {c.condition} THEN '{c.column}: ' || ({c.message}) END" for c in checks)
+    found = connection.execute(
+        f"SELECT _file, _label, _row, list_filter([{messages}], lambda m: m IS NOT NULL) AS problems, "
         f"sum(len(list_filter([{messages}], lambda m: m IS NOT NULL))) OVER () AS total "
-        f"FROM checked WHERE {any_bad} ORDER BY _row LIMIT {SHOWN_PROBLEMS}"
+        f"FROM {relation} WHERE {any_bad} ORDER BY _file, _row LIMIT {SHOWN_PROBLEMS}"
     ).fetchall()
-    total = int(rows[0][2])
-    problems = [f"{source.locate(row)}, {problem}" for row, found, _ in rows for problem in found]
-    raise ValidationError(source.path, problems[:SHOWN_PROBLEMS], total)
+    total = int(found[0][4])
+    files = {row[0] for row in found}
+    single = len(files) == 1 and len(source.files) == 1
+    where = (lambda f, label, row: f"{label} {row}") if single else (lambda f, label, row: f"{f} {label} {row}")
+    problems = [f"{where(f, label, row)}, {problem}" for f, label, row, listed, _ in found for problem in listed]
+    path = next(iter(files)) if single else ", ".join(str(f.path) for f in source.files)[:200]
+    raise ValidationError(path, problems[:SHOWN_PROBLEMS], total)

@@ -17,9 +17,9 @@ def data(tmp_path):
     path = tmp_path / "records.csv"
     path.write_text(
         HEADER
-        + "WO1,2017-05-01,Alpha University,CN,1\n"
-        + "WO2,2018-05-01,Alpha University,CN,1\nWO2,2018-05-01,Beta Corp,US,2\n"
-        + "WO3,2018-06-01,Beta Corp,US,1\nWO4,2018-06-01,ALPHA UNIV,CN,1\n",
+        + "WO2018000001,2017-05-01,Alpha University,CN,1\n"
+        + "WO2018000002,2018-05-01,Alpha University,CN,1\nWO2018000002,2018-05-01,Beta Corp,US,2\n"
+        + "WO2018000003,2018-06-01,Beta Corp,US,1\nWO2018000004,2018-06-01,ALPHA UNIV,CN,1\n",
         encoding="utf-8",
     )
     return path
@@ -57,7 +57,9 @@ def test_rank_in_a_sector_within_a_country(data, capsys):
 
 def test_validate_and_applicants(data, capsys):
     assert main(["validate", "--data", str(data)]) == 0
-    assert "valid; 5 rows, 2 applicants, years 2017–2018" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "valid; 2 applicants" in out and "Read 1 file (canonical 1): 5 rows." in out
+    assert "4 applications counted, published 2017–2018." in out
     assert main(["applicants", "--search", "alpha", "--data", str(data)]) == 0
     assert "Alpha University" in capsys.readouterr().out
 
@@ -68,8 +70,8 @@ def test_validate_and_applicants(data, capsys):
         (["profile", "--year", "2018", "--institution", "Alpha", "--data", "{missing}"], "no such file"),
         (["profile", "--year", "2030", "--institution", "Alpha University", "--data", "{data}"], "year 2030 is not in the data"),
         (["profile", "--year", "2018", "--institution", "Alpha Univrsity", "--data", "{data}"], 'did you mean: "Alpha University"'),
-        (["rank", "--year", "2018", "--data", "{latin}"], "not UTF-8 text"),
-        (["rank", "--year", "2018", "--data", "{nocolumn}"], "missing column applicant_country"),
+        (["rank", "--year", "2018", "--data", "{latin}"], "'WO1' is not a WO publication number"),
+        (["rank", "--year", "2018", "--data", "{nocolumn}"], "missing column applicant_name"),
         (["validate", "--data", "{baddate}"], "publication_date: '31/02/2018' is not a date"),
         (["validate", "--data", "{empty}"], "the file is empty"),
         (["validate", "--data", "{json}"], "unsupported file type '.json'"),
@@ -86,8 +88,8 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, data, args, message
         "json": tmp_path / "data.json",
     }
     files["latin"].write_bytes((HEADER + "WO1,2018-01-01,Université,FR,1\n").encode("latin-1"))
-    files["nocolumn"].write_text("publication_number,publication_date,applicant_name\nWO1,2018-01-01,A\n", encoding="utf-8")
-    files["baddate"].write_text(HEADER + "WO1,31/02/2018,Alpha,CN,1\n", encoding="utf-8")
+    files["nocolumn"].write_text("publication_number,publication_date,applicant_country\nWO2018000001,2018-01-01,FR\n", encoding="utf-8")
+    files["baddate"].write_text(HEADER + "WO2018000001,31/02/2018,Alpha,CN,1\n", encoding="utf-8")
     files["empty"].write_bytes(b"")
     files["json"].write_text("{}", encoding="utf-8")
     result = run(*[a.format(**files) for a in args])

@@ -26,8 +26,8 @@ def test_fractional_splits_each_application_among_distinct_applicants(co_applica
 
 def test_same_applicant_twice_on_one_publication_counts_once_after_harmonising(records_csv):
     path = records_csv([
-        ["WO1", "2018-01-01", "Delta Inc", "US", 1, "business"],
-        ["WO1", "2018-01-01", "DELTA, INC.", "US", 2, "business"],
+        ["WO2018000001", "2018-01-01", "Delta Inc", "US", 1, "business"],
+        ["WO2018000001", "2018-01-01", "DELTA, INC.", "US", 2, "business"],
     ])
     for rule in ("first-named", "every-applicant", "fractional"):
         assert published(load_dataset(path, counting=rule)) == {"Delta Inc": 1}
@@ -35,23 +35,23 @@ def test_same_applicant_twice_on_one_publication_counts_once_after_harmonising(r
 
 def test_file_order_decides_the_first_named_applicant_when_sequence_is_absent(records_csv):
     header = ["publication_number", "publication_date", "applicant_name", "applicant_country"]
-    path = records_csv([["WO1", "2018-01-01", "Zeta Corp", "US"], ["WO1", "2018-01-01", "Alpha Corp", "US"]], header=header)
+    path = records_csv([["WO2018000001", "2018-01-01", "Zeta Corp", "US"], ["WO2018000001", "2018-01-01", "Alpha Corp", "US"]], header=header)
     assert published(load_dataset(path)) == {"Zeta Corp": 1}
 
 
 def test_year_is_the_publication_year(records_csv):
     path = records_csv([
-        ["WO1", "2017-12-31", "Alpha Corp", "US", 1, "business"],
-        ["WO2", "2018-01-01", "Alpha Corp", "US", 1, "business"],
+        ["WO2018000001", "2017-12-31", "Alpha Corp", "US", 1, "business"],
+        ["WO2018000002", "2018-01-01", "Alpha Corp", "US", 1, "business"],
     ])
     assert sorted(load_dataset(path).ranked["year"]) == [2017, 2018]
 
 
 def test_country_is_the_most_frequent_so_one_stray_row_does_not_split_an_applicant(records_csv):
     path = records_csv([
-        ["WO1", "2018-01-01", "Omega Corp", "US", 1, "business"],
-        ["WO2", "2018-01-01", "Omega Corp", "US", 1, "business"],
-        ["WO3", "2018-01-01", "Omega Corp", "GB", 1, "business"],
+        ["WO2018000001", "2018-01-01", "Omega Corp", "US", 1, "business"],
+        ["WO2018000002", "2018-01-01", "Omega Corp", "US", 1, "business"],
+        ["WO2018000003", "2018-01-01", "Omega Corp", "GB", 1, "business"],
     ])
     ranked = load_dataset(path).ranked
     assert ranked[["applicant", "country", "published"]].values.tolist() == [["Omega Corp", "US", 3]]
@@ -59,8 +59,8 @@ def test_country_is_the_most_frequent_so_one_stray_row_does_not_split_an_applica
 
 def test_country_ties_are_broken_alphabetically(records_csv):
     path = records_csv([
-        ["WO1", "2018-01-01", "Omega Corp", "US", 1, "business"],
-        ["WO2", "2018-01-01", "Omega Corp", "GB", 1, "business"],
+        ["WO2018000001", "2018-01-01", "Omega Corp", "US", 1, "business"],
+        ["WO2018000002", "2018-01-01", "Omega Corp", "GB", 1, "business"],
     ])
     assert load_dataset(path).ranked["country"].tolist() == ["GB"]
 

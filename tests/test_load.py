@@ -5,7 +5,7 @@ import pytest
 
 from analysis.dataset import load_dataset
 from analysis.errors import InputFileError, MappingError, SchemaError, ValidationError
-from analysis.load import ColumnMap, read_column_map
+from analysis.sources.mapping import ColumnMap, read_column_map
 
 ROWS = [
     ["WO2018000001", "2018-01-04", "Dalian University of Technology", "CN", 1, "education"],
@@ -77,13 +77,13 @@ def test_missing_file(tmp_path):
 
 def test_a_csv_without_one_layout_says_so(tmp_path):
     path = tmp_path / "broken.csv"
-    path.write_text(",".join(HEADER[:4]) + '\nWO1,2018-01-01,"Acme,US\nWO2,2018-01-01,Beta,US,extra,more\n', encoding="utf-8")
-    with pytest.raises(InputFileError, match="broken.csv: cannot be read as CSV: its lines do not share one layout"):
+    path.write_text(",".join(HEADER[:4]) + '\nWO2018000001,2018-01-01,"Acme,US\nWO2018000002,2018-01-01,Beta,US,extra,more\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match="broken.csv line 2: a quoted field is never closed"):
         load_dataset(path)
 
 
 def test_a_folder_is_not_taken_for_a_missing_file(tmp_path):
-    with pytest.raises(InputFileError, match="a folder, not a file"):
+    with pytest.raises(InputFileError, match="a folder with no file to read"):
         load_dataset(tmp_path)
 
 
@@ -107,22 +107,23 @@ def test_empty_file_and_header_only_file(tmp_path):
 
 def test_missing_column_names_it_and_the_headers_found(tmp_path):
     path = tmp_path / "records.csv"
-    pd.DataFrame(ROWS, columns=HEADER).drop(columns="applicant_country").to_csv(path, index=False)
-    with pytest.raises(SchemaError, match=r"records.csv: missing column applicant_country \(found: publication_number, "):
+    pd.DataFrame(ROWS, columns=HEADER).drop(columns="applicant_name").to_csv(path, index=False)
+    with pytest.raises(SchemaError, match=r"records.csv: missing column applicant_name \(found: publication_number, "):
         load_dataset(path)
 
 
-def test_not_utf8_names_the_file_and_line(tmp_path):
+def test_a_legacy_encoding_is_detected_not_mis_decoded(tmp_path):
     path = tmp_path / "latin1.csv"
-    text = ",".join(HEADER) + "\nWO1,2018-01-01,Université de Lyon,FR,1,education\n"
-    path.write_bytes(text.encode("latin-1"))
-    with pytest.raises(InputFileError, match=r"latin1.csv line 2: not UTF-8 text"):
-        load_dataset(path)
+    text = ",".join(HEADER) + "\nWO2018000001,2018-01-01,Université de Lyon,FR,1,education\n"
+    path.write_bytes(text.encode("cp1252"))
+    dataset = load_dataset(path)
+    assert list(dataset.ranked["applicant"]) == ["Université de Lyon"]
+    assert [f.encoding for f in dataset.summary.files] == ["cp1252"]
 
 
 def test_unparseable_date_is_one_line_naming_file_line_column_and_value(tmp_path):
     path = tmp_path / "records.csv"
-    pd.DataFrame(ROWS[:1] + [["WO2", "2018-13-45", "Acme Corp", "US", 1, "business"]], columns=HEADER).to_csv(path, index=False)
+    pd.DataFrame(ROWS[:1] + [["WO2018000009", "2018-13-45", "Acme Corp", "US", 1, "business"]], columns=HEADER).to_csv(path, index=False)
     with pytest.raises(ValidationError) as caught:
         load_dataset(path)
     assert str(caught.value) == f"{path} line 3, publication_date: '2018-13-45' is not a date (expected YYYY-MM-DD)"
@@ -132,7 +133,7 @@ def test_every_problem_is_listed_in_one_error(tmp_path):
     path = tmp_path / "records.csv"
     bad = [
         ["", "2018-01-01", "Acme Corp", "US", 1, "business"],
-        ["WO3", "", "", "usa", "x", "firm"],
+        ["WO2018000003", "", "", "usa", "x", "firm"],
     ]
     pd.DataFrame(ROWS + bad, columns=HEADER).to_csv(path, index=False)
     with pytest.raises(ValidationError) as caught:
@@ -144,7 +145,7 @@ def test_every_problem_is_listed_in_one_error(tmp_path):
         "line 6, publication_date: is empty",
         "line 6, applicant_name: is empty",
         "line 6, applicant_country: 'usa' is not an ISO 3166-1 alpha-2 country code",
-        "line 6, applicant_sequence: 'x' is not a positive whole number",
+        "line 6, applicant_sequence: 'x' is not a whole number from 1",
         "line 6, applicant_sector: 'firm' is not one of business, education",
     ]:
         assert expected in message
@@ -152,7 +153,7 @@ def test_every_problem_is_listed_in_one_error(tmp_path):
 
 def test_many_problems_are_counted_beyond_those_shown(tmp_path):
     path = tmp_path / "records.csv"
-    rows = [[f"WO{i}", "not a date", "Acme Corp", "US", 1, "business"] for i in range(50)]
+    rows = [[f"WO2018{i:06d}", "not a date", "Acme Corp", "US", 1, "business"] for i in range(50)]
     pd.DataFrame(rows, columns=HEADER).to_csv(path, index=False)
     with pytest.raises(ValidationError, match=r"50 problems in the data(.|\n)*… and 30 more"):
         load_dataset(path)
@@ -160,7 +161,7 @@ def test_many_problems_are_counted_beyond_those_shown(tmp_path):
 
 def test_parquet_rows_are_numbered_from_one(tmp_path):
     path = tmp_path / "records.parquet"
-    pd.DataFrame(ROWS + [["WO9", "2018-01-01", "Acme Corp", "XYZ", 1, "business"]], columns=HEADER).to_parquet(path)
+    pd.DataFrame(ROWS + [["WO2018000009", "2018-01-01", "Acme Corp", "XYZ", 1, "business"]], columns=HEADER).to_parquet(path)
     with pytest.raises(ValidationError, match=r"records.parquet row 4, applicant_country: 'XYZ'"):
         load_dataset(path)
 
@@ -182,7 +183,7 @@ def test_bad_column_mapping_is_refused(tmp_path):
     mapping.write_text("colums: {}\n", encoding="utf-8")
     with pytest.raises(MappingError, match=r"unknown keys \['colums'\]"):
         read_column_map(mapping)
-    with pytest.raises(MappingError, match="column mapping not found"):
+    with pytest.raises(MappingError, match=r"missing.yaml: no such file \(column mapping\)"):
         read_column_map(tmp_path / "missing.yaml")
 
 

@@ -3,12 +3,11 @@
 import tempfile
 from pathlib import Path
 
-from analysis.load import DUCKDB_MEMORY_LIMIT, open_source
+from analysis.load import DUCKDB_MEMORY_LIMIT, connect
 
 
-def test_duckdb_is_capped_and_spills_outside_the_working_directory(records_csv):
-    path = records_csv([["WO2018000001", "2018-03-01", "Alpha University", "CN", 1, "education"]])
-    connection = open_source(path).connection
+def test_duckdb_is_capped_and_spills_outside_the_working_directory():
+    connection = connect()
     limit, spill = connection.execute(
         "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
     ).fetchall()[0]

@@ -96,7 +96,7 @@ def test_headline_names_a_non_default_counting_rule(story, tmp_path):
     path = tmp_path / "records.csv"
     path.write_text(
         "publication_number,publication_date,applicant_name,applicant_country\n"
-        "WO1,2018-01-01,Alpha University,CN\nWO1,2018-01-01,Beta University,CN\n",
+        "WO2018000001,2018-01-01,Alpha University,CN\nWO2018000001,2018-01-01,Beta University,CN\n",
         encoding="utf-8",
     )
     profile = institution_profile(load_dataset(path, counting="fractional"), "Beta University", 2018)

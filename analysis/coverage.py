@@ -1,0 +1,63 @@
+"""How much of the PCT system the data holds, and the words that follow from it.
+
+A keyword export is not the PCT system. Each year's counted applications are compared with
+WIPO's yearly total (data/published); below COMPLETE_SHARE the data is partial, and the
+headline and tables rank "among the applicants in this data" rather than among all PCT
+applicants or the world's institutions. Complete data keeps WIPO's wording.
+"""
+
+from dataclasses import dataclass
+
+COMPLETE_SHARE = 0.9
+"""Data holding at least this share of WIPO's yearly total is treated as the whole system:
+WIPO's totals are rounded and count filings, so a complete extract lands near, not at, 1."""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One year's counted applications against WIPO's total (None where WIPO gives none)."""
+
+    year: int
+    applications: int
+    wipo_total: int | None
+
+    @property
+    def share(self):
+        return None if not self.wipo_total else self.applications / self.wipo_total
+
+    @property
+    def complete(self):
+        """True unless the data clearly holds less than the whole; unknown counts as whole,
+        since there is nothing to compare with (the report says so)."""
+        return self.share is None or self.share >= COMPLETE_SHARE
+
+    def sentence(self):
+        """The coverage as the report states it."""
+        if self.wipo_total is None:
+            return f"WIPO's total for {self.year} is not in this project's published figures, so the coverage of the data cannot be stated."
+        if self.complete:
+            return (
+                f"This data holds {self.applications:,} PCT applications for {self.year}, "
+                f"about {self.share:.0%} of the about {self.wipo_total:,} WIPO reports: treated as the whole PCT system."
+            )
+        return (
+            f"This data holds {self.applications:,} of the about {self.wipo_total:,} PCT applications WIPO reports "
+            f"for {self.year} ({self.share:.1%}): ranks are among the applicants in this data, not among all PCT applicants."
+        )
+
+
+def wipo_totals():
+    """WIPO's yearly totals of PCT applications, by year, from the published figures."""
+    from analysis.published import read_published_figures
+
+    figures = read_published_figures()
+    totals = figures[figures["table"] == "total"]
+    return {int(year): int(count) for year, count in zip(totals["year"], totals["count"])}
+
+
+def year_coverage(summary, year, totals=None):
+    """The Coverage of ``year`` for a dataset's summary (aggregated input: treated as whole)."""
+    totals = wipo_totals() if totals is None else totals
+    if not summary.applications_by_year:
+        return Coverage(int(year), 0, None)
+    return Coverage(int(year), int(summary.applications_by_year.get(int(year), 0)), totals.get(int(year)))
