@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.counting import check_counting_rule
 from analysis.errors import MappingError, UnknownInstitutionError
+from analysis.frames import query
 from analysis.mappings import read_mapping
 from analysis.paths import MAPPINGS_DIR
 from analysis.ranking import check_year
@@ -199,16 +200,6 @@ def _year_rows(counts, year):
     return counts[counts["year"] == year]
 
 
-def _query(sql, **tables):
-    """Run DuckDB SQL over the given DataFrames and return the result as a DataFrame."""
-    connection = duckdb.connect()
-    for name, table in tables.items():
-        connection.register(name, table)
-    result = connection.sql(sql).to_df()
-    connection.close()
-    return result
-
-
 def institution_fields(counts, institution, year):
     """Return an institution's applications by field in ``year``, with its specialisation and ranks.
 
@@ -225,7 +216,7 @@ def institution_fields(counts, institution, year):
     if own.empty:
         raise UnknownInstitutionError(f"{institution} has no published PCT applications in {year} in this data")
     peers = rows[rows["sector"] == own["sector"].iloc[0]]
-    return _query("""
+    return query("""
         WITH classified AS (SELECT * FROM peers WHERE field_number IS NOT NULL),
         ranked AS (
             SELECT applicant, field_number, field, tech_sector, weight,
@@ -273,7 +264,7 @@ def annual_fields(counts, concordance, year, top=5):
     rows = _year_rows(counts, year)
     has_previous = (counts["year"] == year - 1).any()
     previous = counts[counts["year"] == year - 1]
-    by_field = _query(f"""
+    by_field = query(f"""
         WITH now AS (SELECT field_number, field, sum(weight) AS applications FROM rows GROUP BY ALL),
         before AS (SELECT field_number, field, sum(weight) AS applications FROM previous GROUP BY ALL),
         listed AS (
@@ -294,7 +285,7 @@ def annual_fields(counts, concordance, year, top=5):
     by_sector = classified.groupby("tech_sector", sort=False, as_index=False)["applications"].sum()
     by_sector["share"] = by_sector["applications"] / by_sector["applications"].sum()
     fastest = classified.dropna(subset=["growth"]).sort_values(["growth", "field_number"], ascending=[False, True])
-    leaders = _query("""
+    leaders = query("""
         SELECT field_number, field, applicant, country, sector, weight AS applications FROM rows
         WHERE field_number IS NOT NULL
         QUALIFY rank() OVER (PARTITION BY field_number ORDER BY weight DESC) = 1
