@@ -33,7 +33,7 @@ def writable_folder(path):
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
+    except (FileExistsError, NotADirectoryError):
         raise OptionError(f"{path}: cannot write reports there, a file is in the way of the folder") from None
     except OSError as error:
         raise OptionError(f"{path}: cannot write reports there ({error.strerror.lower()})") from None
