@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from analysis.counting import check_counting_rule
-from analysis.errors import MappingError, UnknownInstitutionError
+from analysis.errors import MappingError, OptionError, UnknownInstitutionError
 from analysis.frames import query
 from analysis.mappings import read_mapping
 from analysis.paths import MAPPINGS_DIR
@@ -149,6 +149,8 @@ def field_counts(applications, concordance, counting="first-named"):
     applicant's sector and country are taken as one per applicant, as the dataset decides them.
     """
     check_counting_rule(counting)
+    if counting not in _CREDITED_SQL:
+        raise OptionError(f"fields of technology cannot yet be counted with the {counting!r} rule")
     columns = ["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"]
     connection = duckdb.connect()
     connection.register("applications", applications.reindex(columns=columns))

@@ -5,6 +5,7 @@
 """
 
 from analysis.narrative import format_count
+from analysis.rules import RULES
 
 SECTOR_WORLD_ZH = {
     "business": "企业",
@@ -34,27 +35,29 @@ def country_zh(code):
 
 
 def _applications(profile, published):
-    if profile.counting == "first-named":
+    if RULES[profile.counting].wipo:
         return f"公开PCT国际专利申请{format_count(published)}件"
-    return f"{COUNTING_ZH[profile.counting]}计入PCT国际专利申请{format_count(published)}件"
+    rule = COUNTING_ZH.get(profile.counting, f"按{profile.counting}计数")
+    return f"{rule}计入PCT国际专利申请{format_count(published)}件"
 
 
-def headline_zh(profile, name_zh=None, complete=True):
-    """The story sentence of a profile in Chinese.
+def headline_zh(profile, name_zh=None):
+    """The story sentence of a profile in Chinese, as ``narrative.headline`` words it in English.
 
     ``name_zh`` is the institution's Chinese name (from the registry's ``name_zh``), the
-    profile's name where None. ``complete`` False means the data covers only part of PCT
-    publications: the last rank is then among the applicants in this data, not all.
+    profile's name where None. When the data covers only part of PCT publications
+    (``profile.complete`` False), the ranks are among the applicants in this data.
     """
     now = profile.current
     name = name_zh or profile.institution
-    overall = "在全部PCT申请人中" if complete else "在本数据的申请人中"
-    return (
-        f"{profile.year}年，{name}{_applications(profile, now.published)}，"
-        f"在全球{SECTOR_WORLD_ZH[profile.sector]}中排名第{now.rank_sector}位，"
-        f"在{country_zh(profile.country)}{SECTOR_COUNTRY_ZH[profile.sector]}中排名第{now.rank_sector_country}位，"
-        f"{overall}排名第{now.rank_overall}位。"
-    )
+    world = "在全球" if profile.complete else "在本数据的"
+    overall = "在全部PCT申请人中" if profile.complete else "在本数据的申请人中"
+    places = [f"{world}{SECTOR_WORLD_ZH[profile.sector]}中排名第{now.rank_sector}位"]
+    if profile.country is not None and now.rank_sector_country is not None:
+        places.append(
+            f"在{country_zh(profile.country)}{SECTOR_COUNTRY_ZH[profile.sector]}中排名第{now.rank_sector_country}位"
+        )
+    return f"{profile.year}年，{name}{_applications(profile, now.published)}，{'，'.join(places)}，{overall}排名第{now.rank_overall}位。"
 
 
 def change_sentence_zh(profile, name_zh=None):

@@ -3,6 +3,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from analysis.coverage import Coverage
 from analysis.narrative_zh import change_sentence_zh, country_zh, headline_zh
 from analysis.profile import Profile, Standing
 
@@ -10,11 +11,11 @@ DALIAN = "Dalian University of Technology"
 
 
 def profile(published=53, ranks=(836, 44, 8), previous=None, provenance="published", counting="first-named",
-            sector="education", country="CN"):
+            sector="education", country="CN", coverage=None):
     """A profile as institution_profile builds it: ranks are (overall, sector, sector in country)."""
     overall, in_sector, in_country = ranks
     now = Standing(2018, published, overall, in_sector, in_country, 50000, 1500, 300)
-    return Profile(DALIAN, country, sector, provenance, counting, 2018, now, previous, pd.DataFrame())
+    return Profile(DALIAN, country, sector, provenance, counting, 2018, now, previous, pd.DataFrame(), coverage)
 
 
 def test_the_seed_story_in_chinese():
@@ -35,9 +36,17 @@ def test_without_a_chinese_name_the_name_is_kept_as_given():
 
 
 def test_partial_data_ranks_among_the_applicants_in_this_data():
-    text = headline_zh(profile(), name_zh="大连理工大学", complete=False)
-    assert text.endswith("在本数据的申请人中排名第836位。")
-    assert "全部PCT申请人" not in text
+    partial = Coverage(2018, 1000, 253000)
+    text = headline_zh(profile(coverage=partial), name_zh="大连理工大学")
+    assert text == ("2018年，大连理工大学公开PCT国际专利申请53件，在本数据的教育机构中排名第44位，"
+                    "在中国高校中排名第8位，在本数据的申请人中排名第836位。")
+    whole = Coverage(2018, 253000, 253000)
+    assert "在全部PCT申请人中" in headline_zh(profile(coverage=whole))
+
+
+def test_an_unknown_country_leaves_out_the_country_rank():
+    text = headline_zh(profile(country=None, ranks=(836, 44, None)), name_zh="某大学")
+    assert text == "2018年，某大学公开PCT国际专利申请53件，在全球教育机构中排名第44位，在全部PCT申请人中排名第836位。"
 
 
 def test_other_sectors_countries_and_counting_rules():
