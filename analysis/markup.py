@@ -30,7 +30,9 @@ def scoped_style():
     """
     css = STYLESHEET.read_text(encoding="utf-8")
     rules = _OUTPUT_RULES.search(css).group(1)
-    nested = f".pct-output{{{_ROOT_VARIABLES.search(css).group(1)}{rules}}}"
+    # :is() with an id counts as an id: the rules outrank JupyterLab's own table styles
+    # (``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` aligns every cell right).
+    nested = f":is(.pct-output, #pct-output){{{_ROOT_VARIABLES.search(css).group(1)}{rules}}}"
     return "@media screen{" + " ".join(_COMMENT.sub("", nested).split()) + "}"
 
 

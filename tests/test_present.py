@@ -208,7 +208,7 @@ def test_shown_paths_never_leak_a_folder_outside_the_project(tmp_path):
 def test_outputs_offer_html_in_a_styled_box_and_plain_text():
     bundle = present.note("Plain")._repr_mimebundle_()
     assert bundle["text/plain"] == "Plain"
-    assert bundle["text/html"].startswith('<div class="pct-output"><style data-pct-lab>@media screen{.pct-output{')
+    assert bundle["text/html"].startswith('<div class="pct-output"><style data-pct-lab>@media screen{:is(.pct-output, #pct-output){')
     assert bundle["text/html"].endswith('</style><p class="note">Plain</p></div>')
 
 
