@@ -1,0 +1,124 @@
+"""Google Patents "Download (CSV)", read as downloaded.
+
+An optional first line ``search URL:,https://patents.google.com/?q=…`` sits above the header
+``id,title,assignee,inventor/author,priority date,filing/creation date,publication date,
+grant date,result link,representative figure link``. ``id`` carries office and kind
+(WO-2024158987-A1); national ids (US-…, CN-…) are left out by validation and counted by
+office. Dates are YYYY-MM-DD. Google gives no applicant country, so it stays unknown.
+
+``assignee`` joins the applicants with ", " — the same characters that occur inside names
+("Microsoft Technology Licensing, Llc", "Samsung Electronics Co., Ltd.", "Agency For
+Science, Technology And Research"). The cell is split at every ", " and pieces are joined
+back when (1) together they spell a name of the reviewed applicant registry (the longest
+such run wins), or (2) a piece is a legal form that belongs to the name before it (Llc, Inc,
+Ltd., Co., S.A., GmbH, AG, B.V., Corp …: the words of names.CORPORATE_SUFFIXES, also
+written letter by letter). What stays ambiguous: a name with a comma that is in neither the
+registry nor ends in a legal form ("Board of Regents, The University of X" when X is not in
+the registry) is read as two applicants; add it to data/mappings/applicant_registry.csv.
+"""
+
+import re
+
+from analysis.load import sql_string
+from analysis.names import CORPORATE_SUFFIXES, normalise_name
+from analysis.sources.files import column
+from analysis.sources.patentscope import read_files, row_label
+from analysis.sources.records import parse_date, raw_select, split_cells, trimmed
+
+HEADER = ("id", "assignee", "publication date", "result link")
+SEPARATOR = ", "
+"""How Google joins the applicants of one publication."""
+PART = "\x1f"
+"""Joins the split applicants for split_cells: the unit separator is never part of a name."""
+_WORDS = re.compile(r"[\s.,/&]+")
+
+
+def detect(head):
+    """True for a Google Patents CSV header (below its "search URL:" line, if any)."""
+    return head.find_header(HEADER, delimiters=(",",)) is not None
+
+
+def is_legal_form(piece):
+    """True when a piece of an assignee cell is only a legal form ("Ltd.", "S.A.", "GmbH & Co. KG")."""
+    words = [word for word in _WORDS.split(piece.upper()) if word]
+    if not words:
+        return False
+    if all(word in CORPORATE_SUFFIXES for word in words):
+        return True
+    return all(len(word) == 1 for word in words) and "".join(words) in CORPORATE_SUFFIXES
+
+
+class AssigneeSplitter:
+    """Splits Google's assignee cells without cutting a known name or a legal form off its name."""
+
+    def __init__(self, known_names=()):
+        names = [name for name in known_names if name.strip()]
+        self.known = {normalise_name(name) for name in names}
+        self.widest = max((len(name.split(SEPARATOR)) for name in names), default=1)
+
+    def split(self, cell):
+        """Return the applicants of a cell in order; empty pieces stay as "" to be counted."""
+        pieces = [piece.strip() for piece in cell.split(SEPARATOR)]
+        applicants, start = [], 0
+        while start < len(pieces):
+            end = self._known_run(pieces, start)
+            while end < len(pieces) and is_legal_form(pieces[end]):
+                end += 1
+            applicants.append(SEPARATOR.join(pieces[start:end]))
+            start = end
+        return applicants
+
+    def _known_run(self, pieces, start):
+        """The end of the longest run of pieces from ``start`` that spells a known name, or start + 1."""
+        for end in range(min(len(pieces), start + self.widest), start + 1, -1):
+            if normalise_name(SEPARATOR.join(pieces[start:end])) in self.known:
+                return end
+        return start + 1
+
+
+def read(reader, heads, known_names=None):
+    """Raw records of Google Patents CSVs: one per (publication, applicant).
+
+    ``known_names`` defaults to every name and spelling of the applicant registry.
+    """
+    if known_names is None:
+        from analysis.registry import read_registry
+
+        known_names = read_registry().known_names()
+    splitter = AssigneeSplitter(known_names)
+    reader.connection.create_function(
+        "google_assignees", lambda cell: PART.join(splitter.split(cell)), ["VARCHAR"], "VARCHAR"
+    )
+    return read_files(reader, heads, HEADER, "Google Patents", _select)
+
+
+def _select(reader, head, table, names):
+    date = column(names, "publication date")
+    values = {
+        "publication_number": trimmed(column(names, "id")),
+        "publication_date": parse_date(date),
+        "publication_date_raw": date,
+        "date_hint": sql_string("YYYY-MM-DD"),
+        "applicant_name": f"google_assignees(CAST({column(names, 'assignee')} AS VARCHAR))",
+    }
+    select = raw_select(table, str(head.path), row_label(head), values, reader.order_base())
+    return split_cells(select, PART)
+
+
+def _format():
+    from analysis.sources import SourceFormat
+
+    return SourceFormat(
+        "google",
+        "Google Patents search results, 'Download (CSV)' as downloaded",
+        "id,title,assignee,inventor/author,priority date,filing/creation date,publication date,grant date,result link,representative figure link",
+        detect,
+        read,
+        download=(
+            "patents.google.com → search → 'Download (CSV)' above the results: at most 1,000 rows "
+            "per file; split larger searches by date (before:/after:) and pass all files"
+        ),
+    )
+
+
+FORMAT = _format()
