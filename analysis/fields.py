@@ -140,7 +140,8 @@ def field_counts(applications, concordance, counting="first-named"):
     applications : DataFrame, one row per (publication, applicant): publication_number,
         year, applicant, sequence, sector, country, ipc (symbols separated by ';', or None).
     concordance : Concordance from read_concordance.
-    counting : first-named (WIPO: sequence 1 only), every-applicant or fractional.
+    counting : first-named (WIPO's rule: the applicant with the lowest sequence, 1 being the
+        first-named), every-applicant or fractional.
 
     Returns a DataFrame with columns year, applicant, sector, country, field_number
     (Int64; missing for the two unclassified rows), field (the field's name, "no IPC" or
@@ -153,46 +154,48 @@ def field_counts(applications, concordance, counting="first-named"):
         raise OptionError(f"fields of technology cannot yet be counted with the {counting!r} rule")
     columns = ["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"]
     connection = duckdb.connect()
-    connection.register("applications", applications.reindex(columns=columns))
-    raw = connection.sql(f"""
-        SELECT DISTINCT trim(symbol) AS raw
-        FROM (SELECT unnest(string_split(ipc, '{IPC_SEPARATOR}')) AS symbol
-              FROM (SELECT DISTINCT ipc FROM applications WHERE ipc IS NOT NULL))
-        WHERE trim(symbol) <> ''""").to_df()["raw"]
-    symbol_fields = pd.DataFrame({"raw": raw, "field_number": [concordance.field_of(s) for s in raw]})
-    connection.register("symbol_fields", symbol_fields.astype({"field_number": "Int64"}))
-    connection.register("fields", concordance.fields)
-    counts = connection.sql(f"""
-        WITH symbols AS (
+    try:
+        connection.register("applications", applications.reindex(columns=columns))
+        connection.execute(f"""
+            CREATE TEMP TABLE symbols AS
             SELECT DISTINCT publication_number, trim(symbol) AS raw
             FROM (SELECT publication_number, unnest(string_split(ipc, '{IPC_SEPARATOR}')) AS symbol
                   FROM applications WHERE ipc IS NOT NULL)
-            WHERE trim(symbol) <> ''),
-        shares AS (
-            SELECT publication_number, field_number, 1.0 / count(*) OVER (PARTITION BY publication_number) AS share,
-                   NULL AS label
-            FROM (SELECT DISTINCT publication_number, field_number
-                  FROM symbols JOIN symbol_fields USING (raw) WHERE field_number IS NOT NULL)),
-        unclassified AS (
-            SELECT p.publication_number, NULL::BIGINT AS field_number, 1.0 AS share,
-                   CASE WHEN s.publication_number IS NULL THEN '{NO_IPC}' ELSE '{OUTSIDE_CONCORDANCE}' END AS label
-            FROM (SELECT DISTINCT publication_number FROM applications) AS p
-            ANTI JOIN shares USING (publication_number)
-            LEFT JOIN (SELECT DISTINCT publication_number FROM symbols) AS s USING (publication_number)),
-        named AS (
-            SELECT publication_number, applicant, min(sequence) AS sequence,
-                   min(min(year)) OVER (PARTITION BY publication_number) AS year
-            FROM applications GROUP BY publication_number, applicant),
-        attributes AS (SELECT applicant, min(sector) AS sector, min(country) AS country FROM applications GROUP BY applicant)
-        SELECT c.year, c.applicant, a.sector, a.country, s.field_number,
-               coalesce(f.field, s.label) AS field, f.tech_sector, round(sum(c.credit * s.share), 6) AS weight
-        FROM ({_CREDITED_SQL[counting]}) AS c
-        JOIN (SELECT * FROM shares UNION ALL SELECT * FROM unclassified) AS s USING (publication_number)
-        JOIN attributes AS a USING (applicant)
-        LEFT JOIN fields AS f USING (field_number)
-        GROUP BY ALL
-        ORDER BY c.year, c.applicant, s.field_number NULLS LAST, field""").to_df()
-    connection.close()
+            WHERE trim(symbol) <> ''""")
+        # Each distinct symbol is normalised once in Python: far fewer than the rows.
+        raw = connection.sql("SELECT DISTINCT raw FROM symbols").to_df()["raw"]
+        symbol_fields = pd.DataFrame({"raw": raw, "field_number": [concordance.field_of(s) for s in raw]})
+        connection.register("symbol_fields", symbol_fields.astype({"field_number": "Int64"}))
+        connection.register("fields", concordance.fields)
+        counts = connection.sql(f"""
+            WITH shares AS (
+                SELECT publication_number, field_number, NULL AS label,
+                       1.0 / count(*) OVER (PARTITION BY publication_number) AS share
+                FROM (SELECT DISTINCT publication_number, field_number
+                      FROM symbols JOIN symbol_fields USING (raw) WHERE field_number IS NOT NULL)),
+            unclassified AS (
+                SELECT p.publication_number, NULL::BIGINT AS field_number,
+                       CASE WHEN s.publication_number IS NULL THEN '{NO_IPC}' ELSE '{OUTSIDE_CONCORDANCE}' END AS label,
+                       1.0 AS share
+                FROM (SELECT DISTINCT publication_number FROM applications) AS p
+                ANTI JOIN shares USING (publication_number)
+                LEFT JOIN (SELECT DISTINCT publication_number FROM symbols) AS s USING (publication_number)),
+            named AS (
+                SELECT publication_number, applicant, min(sequence) AS sequence,
+                       min(min(year)) OVER (PARTITION BY publication_number) AS year
+                FROM applications GROUP BY publication_number, applicant),
+            attributes AS (
+                SELECT applicant, min(sector) AS sector, min(country) AS country FROM applications GROUP BY applicant)
+            SELECT c.year, c.applicant, a.sector, a.country, s.field_number,
+                   coalesce(f.field, s.label) AS field, f.tech_sector, round(sum(c.credit * s.share), 6) AS weight
+            FROM ({_CREDITED_SQL[counting]}) AS c
+            JOIN (SELECT * FROM shares UNION ALL SELECT * FROM unclassified) AS s USING (publication_number)
+            JOIN attributes AS a USING (applicant)
+            LEFT JOIN fields AS f USING (field_number)
+            GROUP BY ALL
+            ORDER BY c.year, c.applicant, s.field_number NULLS LAST, field""").to_df()
+    finally:
+        connection.close()
     return counts.astype({"year": "int64", "field_number": "Int64", "weight": "float64"})
 
 
