@@ -137,6 +137,13 @@ BUILD_PARAMETERS = {"data": "data_path", "columns": "column_map", "counting": "c
 """The flags of ``build`` that every report shares, and the notebook parameters they set."""
 
 
+def _parameter(value):
+    """A flag's value as a notebook parameter: paths as text, one input as a path, not a list."""
+    if isinstance(value, list):
+        return _parameter(value[0]) if len(value) == 1 else tuple(map(str, value))
+    return str(value) if isinstance(value, Path) else value
+
+
 def cmd_build(args):
     from analysis.build import build_reports, expand_jobs, parse_years
 
@@ -146,8 +153,7 @@ def cmd_build(args):
         raise OptionError("give --year or --years")
     if not institutions and not args.annual:
         raise OptionError("nothing to build: give --institution, --institutions-file or --annual")
-    common = {parameter: getattr(args, flag) for flag, parameter in BUILD_PARAMETERS.items()}
-    common.update({name: str(common[name]) for name in ("data_path", "column_map") if common[name]})
+    common = {parameter: _parameter(getattr(args, flag)) for flag, parameter in BUILD_PARAMETERS.items()}
     jobs = expand_jobs(years, institutions, args.annual, **common)
     outcomes = build_reports(
         jobs, Path(args.output), workers=args.workers, progress=not args.quiet, replace=args.replace, timeout=args.timeout

@@ -38,7 +38,7 @@ class ReportJob:
     kind: str  # a name in analysis.reports.KINDS
     year: int
     institution: str | None = None
-    data_path: str | None = None
+    data_path: str | tuple[str, ...] | None = None  # files, folders or globs
     counting: str = "first-named"
     top_n: int = DEFAULT_TOP
     country: str | None = None
@@ -77,8 +77,10 @@ class ReportJob:
         spec = self.spec
         values = {name: getattr(self, name) for name in spec.parameters}
         for name in _PATH_PARAMETERS:
-            if values.get(name):
-                values[name] = str(Path(values[name]).resolve())
+            if isinstance(values.get(name), tuple):
+                values[name] = [_absolute(path) for path in values[name]]
+            elif values.get(name):
+                values[name] = _absolute(values[name])
         return {name: value for name, value in values.items() if value is not None or name not in spec.notebook_defaults}
 
     def folder(self, reports_dir=REPORTS_DIR):
@@ -88,6 +90,11 @@ class ReportJob:
     def failed_folder(self, reports_dir=REPORTS_DIR):
         """Return where a failed run keeps its executed notebook."""
         return Path(reports_dir) / "_failed" / str(int(self.year)) / self.slug
+
+
+def _absolute(path):
+    """The kernel runs in the project's root: a path relative to here must not change meaning."""
+    return str(Path(path).resolve())
 
 
 @dataclass(frozen=True)
@@ -186,7 +193,9 @@ def _inputs(parameters, provenance):
     """
     inputs = [item for record in provenance for item in record.get("inputs", ())]
     if not inputs and parameters.get("data_path"):
-        inputs = [{"path": Path(parameters["data_path"]).name, "sha256": file_sha256(parameters["data_path"])}]
+        data = parameters["data_path"]
+        paths = [Path(path) for path in (data if isinstance(data, list) else [data])]
+        inputs = [{"path": path.name, "sha256": file_sha256(path)} for path in paths if path.is_file()]
     return inputs
 
 

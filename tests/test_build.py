@@ -141,3 +141,5 @@ def test_build_flags_reach_the_notebooks_as_their_parameters(monkeypatch, tmp_pa
     common = {"year": 2018, "data_path": str(Path("d.csv").resolve()), "column_map": str(Path("m.yaml").resolve()), "counting": "fractional", "top_n": 7}
     assert [job.parameters() for job in jobs] == [{**common, "institution": "A"}, {**common, "country": "JP"}]
     assert where == tmp_path and options["timeout"] == 9 and options["replace"] is True
+    main(["build", "--year", "2018", "--annual", "--data", "a.csv", "exports/*.xlsx", "--output-dir", str(tmp_path)])
+    assert calls[1][0][0].parameters()["data_path"] == [str(Path("a.csv").resolve()), str(Path("exports/*.xlsx").resolve())]
