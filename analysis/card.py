@@ -37,7 +37,7 @@ def card_figures(profile):
     if profile.country is not None and now.rank_sector_country is not None:
         in_country = (ordinal(now.rank_sector_country), f"among {sector_in_country(profile.sector, profile.country)}")
     else:
-        in_country = ("—", f"among {SECTOR_LABELS[profile.sector]} of its country (country unknown)")
+        in_country = ("—", "country unknown, so no rank within it")
     return [
         (format_count(now.published), f"{published} in {profile.year}"),
         (ordinal(now.rank_sector), f"among {world}"),
@@ -49,7 +49,7 @@ def card_figures(profile):
 def _draw(profile, counting, source, name_zh):
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
     figure.patches.append(Rectangle((0, 0), 0.015, 1, transform=figure.transFigure, color=BLUE, zorder=0))
-    name = textwrap.fill(profile.institution, 44, max_lines=2, placeholder=" …")
+    name = textwrap.fill(profile.institution, 36, max_lines=2, placeholder=" …")
     figure.text(0.06, 0.9, name, fontsize=28, fontweight="bold", color=INK, va="top", linespacing=1.1)
     lines = name.count("\n") + 1
     if name_zh:
