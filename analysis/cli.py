@@ -133,7 +133,7 @@ def _institutions(args):
     return names
 
 
-BUILD_PARAMETERS = {"data": "data_path", "columns": "column_map", "counting": "counting", "top": "top_n", "country": "country"}
+BUILD_PARAMETERS = {"data": "data_path", "source": "source", "columns": "column_map", "counting": "counting", "top": "top_n", "country": "country"}
 """The flags of ``build`` that every report shares, and the notebook parameters they set."""
 
 

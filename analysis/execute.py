@@ -14,13 +14,19 @@ def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
 
     Papermill's limit applies to each cell; each cell is also given only what is left of
     ``timeout`` seconds, so that the whole report is bounded too. Papermill writes the
-    executed notebook to ``output`` even when a cell fails.
+    executed notebook to ``output`` even when a cell fails. A parameter with a value that
+    the notebook does not take is refused.
     """
     import papermill
     from nbclient.exceptions import CellTimeoutError
 
     if not template.is_file():
         raise ReportError(f"notebook template {template} does not exist")
+    # papermill only warns about a parameter the notebook lacks, and the value is then ignored
+    taken = papermill.inspect_notebook(template)
+    unknown = [name for name, value in parameters.items() if value is not None and name not in taken]
+    if unknown:
+        raise ReportError(f"notebook template {template.name} takes no parameter {', '.join(unknown)}")
     deadline = time.monotonic() + timeout
 
     def time_left(cell):

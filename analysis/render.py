@@ -43,6 +43,7 @@ class ReportJob:
     top_n: int = DEFAULT_TOP
     country: str | None = None
     column_map: str | None = None
+    source: str | None = None  # an input format forced by name
 
     def __post_init__(self):
         kind = report_kind(self.kind)

@@ -41,24 +41,25 @@ def _country_suffix(parameters, before=" · "):
 INSTITUTION = ReportKind(
     name="institution",
     notebook="institution_report.ipynb",
-    parameters=("year", "institution", "data_path", "column_map", "counting", "top_n"),
+    parameters=("year", "institution", "data_path", "source", "column_map", "counting", "top_n"),
     folder=lambda p: folder_name(p["institution"]),
     title=lambda p: f"{p['institution']}: PCT applications in {p['year']}",
     subtitle=lambda p: f"{p['institution']} · {p['year']} · {p['counting']} counting",
     label=lambda p: f'institution report "{p["institution"]}" for {p["year"]}',
     order=1,
     required=("institution",),
+    notebook_defaults=("source",),
 )
 
 ANNUAL = ReportKind(
     name="annual",
     notebook="annual_rankings.ipynb",
-    parameters=("year", "data_path", "column_map", "counting", "top_n", "country"),
+    parameters=("year", "data_path", "source", "column_map", "counting", "top_n", "country"),
     folder=lambda p: "-".join(["annual-rankings", *filter(None, [slugify(p.get("country") or "")])]),
     title=lambda p: f"PCT rankings {p['year']}",
     subtitle=lambda p: f"Top {p['top_n']} applicants{_country_suffix(p)} · {p['year']} · {p['counting']} counting",
     label=lambda p: f"annual rankings{_country_suffix(p, ' of ')} for {p['year']}",
-    notebook_defaults=("country",),
+    notebook_defaults=("source", "country"),
 )
 
 KINDS = {kind.name: kind for kind in (INSTITUTION, ANNUAL)}

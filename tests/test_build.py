@@ -135,10 +135,10 @@ def test_build_flags_reach_the_notebooks_as_their_parameters(monkeypatch, tmp_pa
 
     calls = []
     monkeypatch.setattr(analysis.build, "build_reports", lambda jobs, where, **options: calls.append((jobs, where, options)) or [])
-    flags = ["--data", "d.csv", "--columns", "m.yaml", "--counting", "fractional", "--top", "7", "--country", "JP"]
+    flags = ["--data", "d.csv", "--source", "lens", "--columns", "m.yaml", "--counting", "fractional", "--top", "7", "--country", "JP"]
     assert main(["build", "--year", "2018", "--institution", "A", "--annual", *flags, "--output-dir", str(tmp_path), "--timeout", "9", "--replace"]) == 0
     (jobs, where, options) = calls[0]
-    common = {"year": 2018, "data_path": str(Path("d.csv").resolve()), "column_map": str(Path("m.yaml").resolve()), "counting": "fractional", "top_n": 7}
+    common = {"year": 2018, "data_path": str(Path("d.csv").resolve()), "source": "lens", "column_map": str(Path("m.yaml").resolve()), "counting": "fractional", "top_n": 7}
     assert [job.parameters() for job in jobs] == [{**common, "institution": "A"}, {**common, "country": "JP"}]
     assert where == tmp_path and options["timeout"] == 9 and options["replace"] is True
     main(["build", "--year", "2018", "--annual", "--data", "a.csv", "exports/*.xlsx", "--output-dir", str(tmp_path)])

@@ -339,3 +339,9 @@ def test_report_folders_and_files_follow_the_umask(tmp_path):
         expected = 0o755 if path.is_dir() else 0o644
         assert path.stat().st_mode & 0o777 == expected, path
     assert (built.folder / "tables").is_dir()
+
+
+def test_a_parameter_the_notebook_does_not_take_is_refused(tmp_path):
+    with pytest.raises(ReportError, match=r"^[^\n]*institution_report.ipynb takes no parameter source$"):
+        render(tmp_path, source="lens")
+    assert not (tmp_path / "2018").exists() or not any(p for p in (tmp_path / "2018").iterdir() if not p.name.endswith(".lock"))
