@@ -22,9 +22,10 @@ SHOWN_PROBLEMS = 20
 VARIANT_COLUMNS = ("applicant_name", "applicant_country", "applicant_sector", "provenance")
 """The columns that describe an applicant, tallied per distinct combination for the counting."""
 
-CONTROL_CHARACTERS = "[\\x00-\\x1f\\x7f-\\x9f]"
-"""C0, DEL and C1 characters: never part of a name; a name holding one is refused (they
-break terminals, spreadsheets and PDF layout, and no applicant's name has them)."""
+CONTROL_CHARACTERS = "[\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"
+"""C0, DEL and C1 characters and the bidirectional embeddings, overrides and isolates: never
+part of a name; a name holding one is refused (they break terminals, spreadsheets and PDF
+layout, an override shows a name reversed, and no applicant's name has them)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def _record_checks(strict_applicants):
               f"THEN 'in the future' ELSE 'before {FIRST_PCT_YEAR}, when the first PCT applications were published' END"),
         Check("applicant_sequence",
               f"{_text('raw_applicant_sequence')} IS NOT NULL AND (applicant_sequence IS NULL OR applicant_sequence < 1 "
-              "OR applicant_sequence <> floor(applicant_sequence))",
+              "OR applicant_sequence <> floor(applicant_sequence) OR isnan(applicant_sequence) OR isinf(applicant_sequence))",
               f"{_quoted('raw_applicant_sequence')} || ' is not a whole number from 1'"),
     ]
     applicant_checks = _applicant_checks(_iso_countries())

@@ -9,6 +9,7 @@ banner rows, and scanning a sheet or a delimited file into a table of text colum
 
 import atexit
 import codecs
+import errno
 import csv
 import glob
 import io
@@ -42,7 +43,9 @@ def check_regular_file(path, what="input", max_bytes=MAX_INPUT_BYTES, error=Inpu
     except FileNotFoundError:
         raise error(f"{path}: no such file ({what})") from None
     except (OSError, RuntimeError) as problem:  # RuntimeError: a symlink loop
-        raise error(f"{path}: cannot be opened as the {what} ({type(problem).__name__})") from None
+        loop = isinstance(problem, RuntimeError) or getattr(problem, "errno", None) == errno.ELOOP
+        reason = "a loop of symbolic links" if loop else problem.strerror or type(problem).__name__
+        raise error(f"{path}: cannot be opened as the {what} ({reason})") from None
     if resolved.is_dir():
         raise error(f"{path}: a folder, not a file ({what})")
     if not resolved.is_file():
@@ -297,27 +300,42 @@ class Scanner:
         return name
 
     def _scan_text(self, head, header_index, delimiter, name):
-        header = head.rows(delimiter)[header_index]
-        names = header_names(head.path, header)
+        rows = head.rows(delimiter)
+        _check_header_index(head, header_index, len(rows))
+        names = header_names(head.path, rows[header_index])
         path = utf8_copy(head.path, head.encoding)
         columns = "{" + ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in names) + "}"
-        first_data_line = header_index + 2
         relation = (
             f"read_csv({sql_string(path)}, header=true, auto_detect=false, skip={header_index}, columns={columns}, "
             f"delim={sql_string(delimiter)}, quote='\"', escape='\"', strict_mode=true, null_padding=false)"
         )
-        self.connection.execute(
-            f"CREATE VIEW {name} AS SELECT row_number() OVER () + {first_data_line - 1} AS _row, * FROM {relation}"
-        )
+        self.connection.execute(f"CREATE VIEW {name}_records AS SELECT row_number() OVER () AS _pct_record, * FROM {relation}")
         try:
-            self.connection.execute(f"SELECT count(*) FROM {name}").fetchall()
+            records = self.connection.execute(f"SELECT count(*) FROM {name}_records").fetchall()[0][0]
         except duckdb.Error as error:
-            raise explain_duckdb_error(head.path, error, header_index) from None
+            raise explain_duckdb_error(head.path, error, header_index, (path, delimiter, len(names))) from None
+        lines = None if _line_count(path) == records + header_index + 1 else _record_lines(path, delimiter, header_index)
+        if lines is None or len(lines) != records:
+            # One line per record: numbered from the line below the header.
+            number = f"_pct_record + {header_index + 1}"
+            self.connection.execute(f"CREATE VIEW {name} AS SELECT {number} AS _row, * EXCLUDE (_pct_record) FROM {name}_records")
+            return
+        # A quoted field with a line break, or a blank line, shifts the lines of the records below it.
+        import pyarrow as pa
+
+        self.connection.register(f"{name}_line_list", pa.table({"_pct_record": range(1, records + 1), "_row": lines}))
+        self.connection.execute(f"CREATE TABLE {name}_lines AS SELECT * FROM {name}_line_list")
+        self.connection.unregister(f"{name}_line_list")
+        self.connection.execute(
+            f"CREATE VIEW {name} AS SELECT l._row, r.* EXCLUDE (_pct_record) "
+            f"FROM {name}_records AS r JOIN {name}_lines AS l USING (_pct_record) ORDER BY l._row"
+        )
 
     def _scan_sheet(self, head, header_index, name):
         import pandas as pd
 
         rows = _sheet_rows(head.path)
+        _check_header_index(head, header_index, len(rows))
         names = header_names(head.path, [_cell_text(c) for c in rows[header_index]])
         data, numbers = [], []
         for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
@@ -337,8 +355,59 @@ class Scanner:
         self.connection.unregister("sheet_frame")
 
 
-def explain_duckdb_error(path, error, header_index=0):
-    """Turn DuckDB's multi-line reader errors into one line that names the file and line."""
+def _line_count(path):
+    """The number of lines of a text file (a last line without a line end counts)."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _records(path, delimiter, header_index):
+    """(first line, number of fields) of each record below the header of a UTF-8 text file,
+    blank lines skipped as DuckDB skips them."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True)
+        for _ in range(header_index + 1):
+            next(reader, None)
+        end = reader.line_num
+        for row in reader:
+            if row:
+                yield end + 1, len(row)
+            end = reader.line_num
+
+
+def _record_lines(path, delimiter, header_index):
+    """The first line of each record below the header, as the user's editor numbers lines."""
+    try:
+        return [line for line, _ in _records(path, delimiter, header_index)]
+    except csv.Error:
+        return None
+
+
+def _first_bad_record(path, delimiter, header_index, expected):
+    """(line, fields) of the first record whose number of fields is not ``expected``, or None."""
+    try:
+        return next(((line, fields) for line, fields in _records(path, delimiter, header_index) if fields != expected), None)
+    except csv.Error:
+        return None
+
+
+def _check_header_index(head, header_index, rows):
+    """Refuse a header row (a mapping's header_row) below the rows the file starts with."""
+    if header_index >= rows:
+        raise SchemaError(f"{head.path}: no header at row {header_index + 1}; the header must be within its first {rows} rows")
+
+
+def explain_duckdb_error(path, error, header_index=0, scanned=None):
+    """Turn DuckDB's multi-line reader errors into one line that names the file and line.
+
+    DuckDB numbers lines by records (a quoted line break does not count); ``scanned`` (the
+    file scanned, its delimiter and the header's number of fields) lets a wrong number of
+    fields be found again and named by its line in the file.
+    """
     import re
 
     text = str(error)
@@ -347,6 +416,9 @@ def explain_duckdb_error(path, error, header_index=0):
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found:
         expected, got = found.groups()
+        bad = _first_bad_record(*scanned[:2], header_index, scanned[2]) if scanned else None
+        if bad:
+            where, got = f" line {bad[0]}", bad[1]
         return InputFileError(f"{path}{where}: {got} fields where the header has {expected}")
     if "unterminated quote" in text:
         return InputFileError(f"{path}{where}: a quoted field is never closed")

@@ -96,8 +96,12 @@ def _column_map(path, document):
     columns = document.get("columns") or {}
     if not isinstance(columns, dict) or set(columns) - set(ALL_CANONICAL_COLUMNS):
         raise MappingError(f"{path}: 'columns' must map canonical names ({', '.join(ALL_CANONICAL_COLUMNS)}) to your headers")
-    headers = [str(header) for header in columns.values()]
-    shared = sorted({header for header in headers if headers.count(header) > 1})
+    empty = [name for name, header in columns.items() if not isinstance(header, (str, int)) or not str(header).strip()]
+    if empty:
+        raise MappingError(f"{path}: columns: {empty[0]} must name one header of your file, not {columns[empty[0]]!r}")
+    # Headers are found case-insensitively and trimmed, so "Name" and "name " are one header.
+    headers = [str(header).strip().casefold() for header in columns.values()]
+    shared = sorted({str(h) for h in columns.values() if headers.count(str(h).strip().casefold()) > 1})
     if shared:
         raise MappingError(f"{path}: two fields are mapped to the header {shared[0]!r}; map each header once")
     header_row = document.get("header_row")
@@ -116,9 +120,13 @@ def _column_map(path, document):
         _check_date_format(path, date_format)
     encoding = document.get("encoding")
     if encoding is not None:
+        from analysis.errors import InputFileError
         from analysis.sources.files import check_encoding
 
-        check_encoding(encoding, str(path))
+        try:
+            check_encoding(encoding, str(path))
+        except InputFileError as error:
+            raise MappingError(str(error)) from None
     recode = document.get("recode") or {}
     if not isinstance(recode, dict) or any(
         column not in ALL_CANONICAL_COLUMNS or not isinstance(values, dict) for column, values in recode.items()
