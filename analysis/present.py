@@ -5,10 +5,10 @@ pandas' Styler and IPython's Markdown pass HTML through, so an applicant named
 Tables and the provenance also carry a JSON copy of their data (``application/vnd.pct.*``)
 that the renderer writes out as CSV, XLSX and the manifest.
 
-Names are isolated for bidirectional text and shortened (``analysis.markup``); the full
-name stays in the JSON data. Every displayed output carries the report's styles scoped to
-its own box, so that it looks in JupyterLab as it will in the report. Importing this module inside a notebook kernel installs ``analysis.ipython``'s display
-hooks (plot return values hidden, DataFrames shown as report tables).
+Names are isolated for bidirectional text and shortened (``analysis.markup``), whole in
+the JSON data. Each output carries the report's styles scoped to its box, so that it looks
+in JupyterLab as in the report. Imported in a kernel, this module installs
+``analysis.ipython``'s display hooks (no stray plot return values, DataFrames as tables).
 """
 
 import base64
@@ -76,9 +76,6 @@ class Output:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": boxed(self.html), "text/plain": self.text, **self.data}
-
-    def _repr_html_(self):
-        return boxed(self.html)
 
 
 def header(column):
@@ -234,9 +231,13 @@ def searchable_table(df, name, caption, columns=None):
     for label in shown.columns:
         if not pd.api.types.is_numeric_dtype(shown[label]):
             shown[label] = shown[label].map(lambda value: value if _is_missing(value) else shorten(value))
-    # maxBytes=0: every row, where itables would otherwise drop rows of a large table.
+    numeric = [at for at, label in enumerate(shown.columns) if pd.api.types.is_numeric_dtype(shown[label])]
+    # maxBytes=0: every row, where itables would drop rows of a large table. The search box
+    # first, and kept when the rows fit on one page (itables drops it from its own layout).
     widget = generate_init_offline_itables_html(options.dt_bundle) + to_html_datatable(
         shown, caption=escape(caption), connected=False, maxBytes=0, showIndex=False, classes="display compact",
+        layout={"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"},
+        columnDefs=[{"className": "num", "targets": numeric}],
     )
     html = f'<div class="pct-searchable">{_SCRIPT_TAG.sub("<script data-pct-offline", widget)}</div>'
     return Output(html, f"{caption} ({len(df):,} rows, searchable)", {TABLE_MIMETYPE: _table_data(df, name, caption, columns)})
@@ -262,13 +263,11 @@ def figure(chart, alt=None, caption=None, names=()):
     ``caption`` titles it in the report; both are required. ``names`` are isolated and
     shortened where the caption mentions them.
     """
+    needs = {"alt": "a sentence saying what the chart shows, for readers who cannot see it",
+             "caption": "the chart's title as the report shows it under the image"}
     for argument, value in (("alt", alt), ("caption", caption)):
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(
-                f"present.figure needs {argument}=\"…\": "
-                + ("a sentence saying what the chart shows, for readers who cannot see it" if argument == "alt"
-                   else "the chart's title as the report shows it under the image")
-            )
+            raise ValueError(f'present.figure needs {argument}="…": {needs[argument]}')
     from analysis.fonts import add_cjk_fallback
 
     fig = add_cjk_fallback(_root_figure(chart))

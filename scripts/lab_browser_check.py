@@ -212,7 +212,21 @@ async def check_report(html, out_dir):
             await asyncio.sleep(1)
             widths[width] = await page.evaluate("document.documentElement.scrollWidth")
             await page.screenshot(out_dir / f"report-{width}.png", width, 1600)
+            searchable = await page.evaluate(SEARCHABLE)
+            if searchable is not None:
+                print(f"searchable table at {width} px: {searchable}")
+                await page.screenshot(out_dir / f"report-{width}-searchable.png", width, 1600)
     return widths
+
+
+SEARCHABLE = """(() => {
+  const box = document.querySelector('.pct-searchable');
+  if (!box) return null;
+  box.scrollIntoView();
+  const table = box.querySelector('table.dataTable');
+  return {interactive: !!table, rows: table ? table.querySelectorAll('tbody tr').length : 0,
+          search: !!box.querySelector('input[type=search]')};
+})()"""
 
 
 def main(argv=None):
