@@ -27,8 +27,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## Create .venv with the pinned packages (and, as root, the Debian packages the reports need)
 
-$(DEMO): analysis/demo.py data/published/wipo_published_figures.csv | $(STAMP)
-	$(PY) -m analysis demo --output $(DEMO)
+DEMO_INPUTS := $(wildcard scripts/demo/*.py) analysis/published.py data/published/wipo_published_figures.csv data/mappings/ipc_technology_concordance.csv
+
+$(DEMO): $(DEMO_INPUTS) | $(STAMP)
+	$(PY) -m scripts.demo --output $(DEMO)
 
 data: $(DEMO) ## Generate the demo data when it is missing or out of date
 
@@ -38,7 +40,7 @@ report: $(STAMP) $(DEMO) ## Render the default reports (2018, Dalian University 
 test: $(STAMP) $(DEMO) ## Run the whole test suite
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## Run the tests that execute no notebook
+test-fast: $(STAMP) $(DEMO) ## Run the tests that execute no notebook and generate no demo data
 	$(PY) -m pytest -m "not slow"
 
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/RESULTS.md

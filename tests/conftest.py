@@ -1,10 +1,66 @@
-"""Shared fixtures: small inputs written in the test, so each test shows its own data."""
+"""Shared fixtures: small inputs written in the test, so each test shows its own data, and a
+temporary cache for every test."""
 
 import csv
 
+import duckdb
 import pytest
 
+from analysis.dataset import load_dataset
+from analysis.load import sql_string
+from analysis.paths import DEMO_DATA
+from analysis.published import read_published_figures
+
+CACHE_VARIABLE = "PCT_CACHE_DIR"
+
 RECORD_HEADER = ["publication_number", "publication_date", "applicant_name", "applicant_country", "applicant_sequence", "applicant_sector"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_cache(tmp_path_factory):
+    """A temporary cache for the module-scoped fixtures, which load data before any test's
+    own cache exists; the developer's .cache/ is never read or written by the tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def temporary_cache(tmp_path_factory, monkeypatch):
+    """Give every test its own empty cache folder, through the environment so that the
+    command-line and notebook subprocesses a test starts use it too; returns the folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv(CACHE_VARIABLE, str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_path():
+    """The session's demo file, which `make data` writes (`make test` and `make test-fast` do)."""
+    if not DEMO_DATA.is_file():
+        pytest.fail(f"{DEMO_DATA} is missing: run `make data` before the tests (`make test` and `make test-fast` do)")
+    return DEMO_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_dataset(demo_path):
+    """The demo data loaded, counted and ranked once for every module that checks it."""
+    return load_dataset(demo_path)
+
+
+@pytest.fixture(scope="session")
+def demo_sql(demo_path):
+    """Run SQL over the demo file, exposed as the view `demo`, and return a DataFrame."""
+    connection = duckdb.connect()
+    connection.execute(f"CREATE VIEW demo AS SELECT * FROM read_parquet({sql_string(demo_path)})")
+    yield lambda query: connection.execute(query).df()
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def published_figures():
+    """WIPO's printed figures, read by the project's one reader."""
+    return read_published_figures()
 
 
 def write_csv(path, header, rows):

@@ -4,30 +4,32 @@ that WIPO printed — educational institutions, top applicants, and ranks among 
 The expected values come from data/published only; nothing here uses the generator.
 """
 
-import pandas as pd
 import pytest
 
-from analysis.dataset import load_dataset
-from analysis.paths import DEMO_DATA, PUBLISHED_FIGURES
+
+class Ranking:
+    """The demo dataset, its ranked rows also indexed by (year, applicant): the printed rows
+    are looked up one by one in half a million."""
+
+    def __init__(self, dataset):
+        self.resolve, self.ranked = dataset.resolve, dataset.ranked
+        self.indexed = dataset.ranked.set_index(["year", "applicant"], drop=False).sort_index()
 
 
 @pytest.fixture(scope="module")
-def dataset():
-    if not DEMO_DATA.is_file():
-        pytest.fail(f"{DEMO_DATA} is missing: run `make data` (or `pct-report demo`) before the tests")
-    return load_dataset(DEMO_DATA)
+def dataset(demo_dataset):
+    return Ranking(demo_dataset)
 
 
 @pytest.fixture(scope="module")
-def printed():
-    figures = pd.read_csv(PUBLISHED_FIGURES, dtype={"rank": "Int64", "rank_all": "Int64"})
-    return figures[figures["table"].isin(["edu", "business"])]
+def printed(published_figures):
+    return published_figures[published_figures["table"].isin(["edu", "business"])]
 
 
 def ranking_of(dataset, year, name):
     """The ranked row of the applicant a printed name refers to, in one year."""
-    ranked = dataset.ranked
-    found = ranked[(ranked["year"] == year) & (ranked["applicant"] == dataset.resolve(name))]
+    key = (year, dataset.resolve(name))
+    found = dataset.indexed.loc[[key]] if key in dataset.indexed.index else dataset.indexed.iloc[:0]
     assert len(found) == 1, f"{year} {name}: {len(found)} rows in the ranking"
     return found.iloc[0]
 
