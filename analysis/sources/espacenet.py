@@ -1,4 +1,5 @@
-"""Espacenet (EPO) result lists, read as downloaded: .csv (";"-separated) or .xls.
+"""Espacenet (EPO) result lists, read as downloaded: .csv (";"-separated, every field quoted,
+every line ending in ";"), .xlsx or the older .xls.
 
 Banner rows ("Espacenet", the search query, the date of the export) sit above the header
 ``No``, ``Title``, ``Inventors``, ``Applicants``, ``Publication number``, ``Earliest
@@ -19,13 +20,11 @@ number``. Each row is a family, and its cells hold several values on separate li
   name. A name without brackets has an unknown country. Names written on one line
   ("A [CN] B [DE]") are split after each bracketed code.
 - ``IPC``: symbols one a line, joined by ";".
-
-A CSV row spans several lines, so rows are named as a spreadsheet shows them.
 """
 
 from analysis.load import sql_string
 from analysis.sources.files import column
-from analysis.sources.patentscope import ipc_joined, read_files
+from analysis.sources.patentscope import ipc_joined, read_files, row_label
 from analysis.sources.records import parse_date, raw_select, split_cells, trimmed
 
 HEADER = ("Publication number", "Applicants", "Publication date", "Family number")
@@ -87,7 +86,7 @@ def _select(reader, head, table, names):
         "ipc": ipc_joined(ipc) if ipc else "NULL",
     }
     members = f"(SELECT *, unnest({_members(numbers, dates)}) AS member FROM {table})"
-    select = raw_select(members, str(head.path), "row", values, reader.order_base())
+    select = raw_select(members, str(head.path), row_label(head), values, reader.order_base())
     return _with_countries(_one_input_row(split_cells(select, LINE)))
 
 
@@ -124,12 +123,12 @@ def _format():
 
     return SourceFormat(
         "espacenet",
-        "Espacenet (EPO) results list, as downloaded (.csv, .xls)",
+        "Espacenet (EPO) results list, as downloaded (.csv, .xlsx, .xls)",
         "No;Title;Inventors;Applicants;Publication number;Earliest priority;IPC;CPC;Publication date;Earliest publication;Family number",
         detect,
         read,
         download=(
-            "worldwide.espacenet.com → results list → Download → 'List (CSV)' or 'List (XLS)': "
+            "worldwide.espacenet.com → results list → Download → the list as CSV or Excel: "
             "up to 500 families per file; split larger searches by publication date and pass all files"
         ),
     )
