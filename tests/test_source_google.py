@@ -7,7 +7,7 @@ from test_source_patentscope import EXPORTS, cli, published, ranking, rewritten
 
 from analysis.cli import main
 from analysis.dataset import load_dataset
-from analysis.errors import InputFileError
+from analysis.errors import InputFileError, ValidationError
 from analysis.names import normalise_name
 from analysis.registry import read_registry
 from analysis.sources import open_inputs
@@ -130,3 +130,14 @@ def test_build_command_renders_the_annual_report_of_a_google_export(tmp_path):
                  cache_dir=tmp_path / "cache")
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "reports").glob("2024/*/report.html"))
+
+
+def test_a_bad_date_below_a_title_on_two_lines_names_the_editors_line(tmp_path):
+    def edit(text):
+        text = text.replace("WO-2024158987-A1,Device,", 'WO-2024158987-A1,"Device\nwith a line break",')
+        return text.replace("2024-01-05,2024-08-02,,https://patents.google.com/patent/WO2024158988A1", "2024-01-05,02/08/2024,,https://patents.google.com/patent/WO2024158988A1")
+
+    path = rewritten(GOOGLE, tmp_path / "gp.csv", newline="\n", edit=edit)
+    with pytest.raises(ValidationError) as raised:
+        load_dataset(path, cache=False)
+    assert str(raised.value) == f"{path} line 5, publication_date: '02/08/2024' is not a date (expected YYYY-MM-DD)"

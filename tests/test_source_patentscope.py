@@ -7,8 +7,10 @@ import io
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from analysis.cli import main
@@ -28,6 +30,7 @@ EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 PATENTSCOPE = EXPORTS / "patentscope"
 CHUNKS = PATENTSCOPE / "chunks"
 PROJECT = Path(__file__).resolve().parents[1]
+HEADER = ["Publication Number", "Publication Date", "Title", "Application Number", "Application Date", "Applicants", "Inventors", "IPC"]
 
 
 def published(dataset, spelling, year):
@@ -150,6 +153,15 @@ def test_a_date_not_written_dd_mm_yyyy_is_an_error_naming_its_line(tmp_path):
     with pytest.raises(ValidationError) as raised:
         load_dataset(path, cache=False)
     assert str(raised.value) == f"{path} line 4, publication_date: '2016/01/07' is not a date (expected DD.MM.YYYY)"
+
+
+def test_a_date_typed_by_the_workbook_is_read(tmp_path):
+    book = openpyxl.Workbook()
+    for row in [[""], ["Query: PA:(nestec)"], HEADER, ["WO2016000103", datetime(2016, 1, 21), "Rösti", "PCT/CH2015/000003",
+                                                   datetime(2015, 7, 3), "NESTEC S.A.", "DUPONT, Zoë", "A23L 19/12"]]:
+        book.active.append(row)
+    book.save(tmp_path / "typed.xlsx")
+    assert published(load_dataset(tmp_path / "typed.xlsx", cache=False), "NESTEC S.A.", 2016) == 1
 
 
 def test_a_file_forced_to_patentscope_without_its_header_is_refused(tmp_path):
