@@ -48,6 +48,8 @@ use is passed on, and validation names it."""
 SECTOR_WORDS = ("GOV NON-PROFIT", "COMPANY", "UNIVERSITY", "HOSPITAL", "INDIVIDUAL", "UNKNOWN")
 
 UNKNOWN_DATE = "9999-12-31"
+WO = "coalesce(publn_auth = 'WO', false)"
+"""PATSTAT writes its codes without padding: compared as written, they are read fastest."""
 
 TABLES = {
     "tls211": ("pat_publn_id", "publn_auth", "publn_nr", "publn_kind", "appln_id", "publn_date"),
@@ -57,6 +59,9 @@ TABLES = {
     "tls209": ("appln_id", "ipc_class_symbol"),
 }
 """The tables read and the columns each must have (PATSTAT Data Catalog names)."""
+
+NUMBERS = {"pat_publn_id": "BIGINT", "appln_id": "BIGINT", "person_id": "BIGINT", "applt_seq_nr": "INTEGER"}
+"""Columns read as numbers: ids join faster as integers, and PATSTAT writes them so."""
 
 CATALOG = {
     "tls201": ("appln_id", "appln_auth", "appln_nr", "appln_kind", "appln_filing_date", "appln_filing_year",
@@ -144,25 +149,29 @@ def _part_number(path):
 
 
 def _relation(scans):
-    """SQL: the rows of one table's parts, every column text, with ``_file`` (the part's label)."""
+    """SQL: the rows of one table's parts, with ``_part_index`` (1 for the first part). Identifiers and
+    applicant numbers are read as integers (a line where one is not is an error naming it),
+    everything else as text."""
     selects = []
-    for path, label, header in scans:
-        columns = "{" + ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in header) + "}"
+    for index, (path, _, header) in enumerate(scans, start=1):
+        columns = "{" + ", ".join(f"{sql_string(c)}: '{NUMBERS.get(c, 'VARCHAR')}'" for c in header) + "}"
         selects.append(
-            f"SELECT *, {sql_string(label)} AS _file FROM read_csv({sql_string(path)}, header=true, auto_detect=false, "
+            f"SELECT *, {index} AS _part_index FROM read_csv({sql_string(path)}, header=true, auto_detect=false, "
             f"columns={columns}, delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false)"
         )
     return "(" + " UNION ALL ".join(selects) + ")"
 
 
 def sector_sql(expression):
-    """SQL: our sector for a psn_sector value (see SECTORS)."""
+    """SQL: our sector for a psn_sector value (see SECTORS); values as PATSTAT writes them
+    are matched first, cheaply, then any other spelling or combination."""
     value = f"upper({trimmed(expression)})"
     cases = " ".join(f"WHEN {sql_string(k)} THEN {sql_string(v)}" for k, v in SECTORS.items())
     leftover = value
     for word in SECTOR_WORDS:
         leftover = f"replace({leftover}, {sql_string(word)}, '')"
-    return f"CASE {value} {cases} ELSE CASE WHEN trim({leftover}) = '' THEN NULL ELSE {trimmed(expression)} END END"
+    other = f"CASE {value} {cases} ELSE CASE WHEN trim({leftover}) = '' THEN NULL ELSE {trimmed(expression)} END END"
+    return f"CASE {expression} {cases} WHEN 'UNKNOWN' THEN NULL ELSE {other} END"
 
 
 def _execute(connection, sql, scans):
@@ -198,12 +207,13 @@ def _read(name_columns):
         _execute(connection, _publications_sql(tables), scans)
         _execute(connection, _links_sql(tables), scans)
         _execute(connection, _records_sql(tables, name_columns), scans)
-        _check_persons(connection)
+        part_label = "[" + ", ".join(sql_string(label) for _, label, _ in tables["tls211"]) + "][_part_index]"
+        _check_persons(connection, part_label)
         values = {
-            "_file": "_file",
+            "_file": part_label,
             "_row": "pat_publn_id",
             "_label": "'pat_publn_id'",
-            "_order": f"{reader.order_base()} + n",
+            "_order": f"{reader.order_base()} + pat_publn_id",
             "publication_number": "publn_auth || publn_nr",
             "office": "publn_auth",
             "kind": "publn_kind",
@@ -211,7 +221,7 @@ def _read(name_columns):
             "publication_date_raw": "publn_date",
             "date_hint": "'YYYY-MM-DD'",
             "applicant_name": "applicant_name",
-            "applicant_sequence": "applt_seq_nr",
+            "applicant_sequence": "sequence",
             "applicant_country": "applicant_country",
             "applicant_sector": "applicant_sector",
             "ipc": "ipc",
@@ -223,13 +233,9 @@ def _read(name_columns):
 
 def _set_aside(reader, tables, scans):
     """Count the publications of other offices and WO publications of unknown date."""
-    other, undated, bad_ids = _execute(reader.connection, f"""
-        SELECT count(*) FILTER (WHERE {trimmed('publn_auth')} IS DISTINCT FROM 'WO'),
-               count(*) FILTER (WHERE {trimmed('publn_auth')} = 'WO' AND trim(publn_date) = '{UNKNOWN_DATE}'),
-               count(*) FILTER (WHERE {trimmed('publn_auth')} = 'WO' AND TRY_CAST(pat_publn_id AS BIGINT) IS NULL)
+    other, undated = _execute(reader.connection, f"""
+        SELECT count(*) FILTER (WHERE NOT {WO}), count(*) FILTER (WHERE {WO} AND publn_date = '{UNKNOWN_DATE}')
         FROM {_relation(tables['tls211'])}""", scans)[0]
-    if bad_ids:
-        raise InputFileError(f"{tables['tls211'][0][1]}: {bad_ids:,} WO publications whose pat_publn_id is not a number")
     if other:
         reader.set_aside["PATSTAT publications of other offices than WO (not PCT applications)"] += other
     if undated:
@@ -239,65 +245,71 @@ def _set_aside(reader, tables, scans):
 def _publications_sql(tables):
     return f"""
         CREATE OR REPLACE TABLE patstat_publications AS
-        SELECT CAST(pat_publn_id AS BIGINT) AS pat_publn_id, {trimmed('appln_id')} AS appln_id, 'WO' AS publn_auth,
-               {trimmed('publn_nr')} AS publn_nr, {trimmed('publn_kind')} AS publn_kind,
-               {trimmed('publn_date')} AS publn_date, _file
+        SELECT pat_publn_id, appln_id, publn_auth, publn_nr, publn_kind, publn_date, _part_index
         FROM {_relation(tables['tls211'])}
-        WHERE {trimmed('publn_auth')} = 'WO' AND trim(publn_date) IS DISTINCT FROM '{UNKNOWN_DATE}'"""
+        WHERE {WO} AND publn_date IS DISTINCT FROM '{UNKNOWN_DATE}'"""
 
 
 def _links_sql(tables):
     """Applicant links of the WO publications: tls227's where it names any for a publication,
-    else tls207's (by application)."""
-    applicant = "coalesce(trim(applt_seq_nr), '') <> '0'"
+    else tls207's (by application). ``sequence`` numbers a publication's applicants 1, 2 …
+    in applt_seq_nr order, persons sharing a number by person_id, so that the first-named
+    is never a tie; a number below 1 or missing is passed on as written, for validation."""
+    applicant = "applt_seq_nr IS DISTINCT FROM 0"
     parts = []
     if "tls227" in tables:
         parts.append(f"""
-            SELECT TRY_CAST(pat_publn_id AS BIGINT) AS pat_publn_id, {trimmed('person_id')} AS person_id,
-                   {trimmed('applt_seq_nr')} AS applt_seq_nr
-            FROM {_relation(tables['tls227'])}
-            WHERE {applicant} AND TRY_CAST(pat_publn_id AS BIGINT) IN (SELECT pat_publn_id FROM patstat_publications)""")
+            SELECT pat_publn_id, person_id, applt_seq_nr FROM {_relation(tables['tls227'])}
+            WHERE {applicant} AND pat_publn_id IN (SELECT pat_publn_id FROM patstat_publications)""")
     if "tls207" in tables:
-        by_publication = "SELECT pat_publn_id FROM patstat_links_227" if "tls227" in tables else None
+        named = " AND p.pat_publn_id NOT IN (SELECT pat_publn_id FROM patstat_links_227)" if parts else ""
         parts.append(f"""
-            SELECT p.pat_publn_id, {trimmed('l.person_id')} AS person_id, {trimmed('l.applt_seq_nr')} AS applt_seq_nr
-            FROM {_relation(tables['tls207'])} AS l JOIN patstat_publications AS p ON {trimmed('l.appln_id')} = p.appln_id
-            WHERE {applicant.replace('applt_seq_nr', 'l.applt_seq_nr')}"""
-            + (f" AND p.pat_publn_id NOT IN ({by_publication})" if by_publication else ""))
-    if len(parts) == 2:
-        return (f"CREATE OR REPLACE TABLE patstat_links_227 AS {parts[0]}; "
-                f"CREATE OR REPLACE TABLE patstat_links AS SELECT * FROM patstat_links_227 UNION ALL {parts[1]}")
-    return f"CREATE OR REPLACE TABLE patstat_links AS {parts[0]}"
+            SELECT p.pat_publn_id, l.person_id, l.applt_seq_nr
+            FROM {_relation(tables['tls207'])} AS l JOIN patstat_publications AS p USING (appln_id)
+            WHERE l.{applicant}{named}""")
+    links = "SELECT * FROM patstat_links_227 UNION ALL " + parts[1] if len(parts) == 2 else parts[0]
+    first = f"CREATE OR REPLACE TABLE patstat_links_227 AS {parts[0]}; " if len(parts) == 2 else ""
+    return first + f"""
+        CREATE OR REPLACE TABLE patstat_links AS
+        SELECT pat_publn_id, person_id,
+               CASE WHEN applt_seq_nr >= 1 THEN row_number() OVER (
+                   PARTITION BY pat_publn_id ORDER BY applt_seq_nr, person_id) ELSE applt_seq_nr END AS sequence
+        FROM ({links})"""
+
+
+def _blank_null(expression):
+    """SQL: a PATSTAT text without its padding, empty as NULL. PATSTAT pads with spaces only,
+    and a plain trim is several times faster than records.trimmed over millions of persons."""
+    return f"NULLIF(trim({expression}), '')"
 
 
 def _records_sql(tables, name_columns):
-    name = "coalesce(" + ", ".join(trimmed(sql_identifier(c)) for c in (*name_columns, "person_name")) + ")"
+    name = "coalesce(" + ", ".join(_blank_null(sql_identifier(c)) for c in (*name_columns, "person_name")) + ")"
     ipc = ""
     if "tls209" in tables:
         ipc = f"""LEFT JOIN (
-            SELECT {trimmed('appln_id')} AS appln_id, string_agg(DISTINCT {trimmed('ipc_class_symbol')}, ';' ORDER BY {trimmed('ipc_class_symbol')}) AS ipc
+            SELECT appln_id, string_agg(DISTINCT {_blank_null('ipc_class_symbol')}, ';' ORDER BY {_blank_null('ipc_class_symbol')}) AS ipc
             FROM {_relation(tables['tls209'])}
-            WHERE {trimmed('appln_id')} IN (SELECT appln_id FROM patstat_publications) GROUP BY 1) AS i USING (appln_id)"""
+            WHERE appln_id IN (SELECT appln_id FROM patstat_publications) GROUP BY 1) AS i USING (appln_id)"""
     return f"""
         CREATE OR REPLACE TABLE patstat_records AS
-        SELECT p.*, l.person_id, l.applt_seq_nr, s.person_id IS NOT NULL AS person_found,
-               s.applicant_name, s.applicant_country, s.applicant_sector, {'i.ipc' if ipc else 'NULL'} AS ipc,
-               row_number() OVER (ORDER BY p.pat_publn_id, TRY_CAST(l.applt_seq_nr AS BIGINT), l.person_id) AS n
+        SELECT p.*, l.person_id, l.sequence, s.person_id IS NOT NULL AS person_found,
+               s.applicant_name, s.applicant_country, s.applicant_sector, {'i.ipc' if ipc else 'NULL'} AS ipc
         FROM patstat_publications AS p
         LEFT JOIN patstat_links AS l USING (pat_publn_id)
         LEFT JOIN (
-            SELECT {trimmed('person_id')} AS person_id, {name} AS applicant_name,
-                   {trimmed('person_ctry_code')} AS applicant_country, {sector_sql('psn_sector')} AS applicant_sector
+            SELECT person_id, {name} AS applicant_name,
+                   {_blank_null('person_ctry_code')} AS applicant_country, {sector_sql('psn_sector')} AS applicant_sector
             FROM {_relation(tables['tls206'])}
-            WHERE {trimmed('person_id')} IN (SELECT person_id FROM patstat_links)) AS s USING (person_id)
+            WHERE person_id IN (SELECT person_id FROM patstat_links)) AS s USING (person_id)
         {ipc}"""
 
 
-def _check_persons(connection):
+def _check_persons(connection, part_label):
     """An applicant link to a person the tables lack means a part of tls206 was left out:
     crediting the next applicant instead would be wrong, so it is an error."""
     missing = connection.execute(
-        "SELECT _file, pat_publn_id, person_id, count(*) OVER () FROM patstat_records "
+        f"SELECT {part_label}, pat_publn_id, person_id, count(*) OVER () FROM patstat_records "
         "WHERE person_id IS NOT NULL AND NOT person_found ORDER BY pat_publn_id LIMIT 1"
     ).fetchall()
     if missing:
