@@ -9,9 +9,11 @@ may hold the CSV files or further archives. Every other table (tls201 …) is no
 Only WIPO's publications (``publn_auth`` WO) are PCT applications; the others are counted
 as set aside, never joined. The tables are joined and filtered in DuckDB into one table of
 raw records, one per (WO publication, applicant), which validation then checks: a problem
-names the tls211 file and the publication's ``pat_publn_id``.
+names the tls211 file and the publication's ``pat_publn_id``, and the rows it reports read
+are the WO publications read (``_order`` is the pat_publn_id, below 2^40).
 
-- applicants are the persons with ``applt_seq_nr`` > 0 (0: an inventor only), in that order;
+- applicants are the persons with ``applt_seq_nr`` other than 0 (0: an inventor only),
+  numbered 1, 2 … per publication in that order, persons sharing a number by person_id;
 - name: ``psn_name`` (EPO's harmonised name), or ``han_name`` (OECD HAN) with
   ``--source patstat-han``; ``person_name`` where the harmonised one is empty;
 - country: ``person_ctry_code``, blank = unknown;
@@ -125,7 +127,8 @@ def _files(heads):
 
 
 def _checked_parts(name, files):
-    """Scan inputs of one table's files; a missing part or a differing header is an error."""
+    """(UTF-8 path, label, header) of each part of one table, in part order; a missing part
+    or a header without the columns read is an error."""
     files = sorted(files, key=lambda f: (_part_number(f[0].path), f[1]))
     numbers = [_part_number(head.path) for head, _ in files]
     if any(numbers) and numbers != list(range(1, len(numbers) + 1)):
@@ -159,7 +162,7 @@ def _relation(scans):
             f"SELECT *, {index} AS _part_index FROM read_csv({sql_string(path)}, header=true, auto_detect=false, "
             f"columns={columns}, delim=',', quote='\"', escape='\"', strict_mode=true, null_padding=false)"
         )
-    return "(" + " UNION ALL ".join(selects) + ")"
+    return "(" + " UNION ALL BY NAME ".join(selects) + ")"  # parts may order their columns differently
 
 
 def sector_sql(expression):
