@@ -53,15 +53,21 @@ def _read_records(reader, heads, headers=None):
             "date_hint": sql_string(_hint(pattern)),
             "applicant_name": trimmed(present["applicant_name"]),
         }
+        split = getattr(column_map, "split_applicants", None)
         for name in OPTIONAL_RECORD_COLUMNS:
             if present[name] is not None:
-                values[name] = present[name] if name == "applicant_sequence" else trimmed(_recoded(reader, name, present[name]))
+                if name == "applicant_sequence" or (split and name == "applicant_country"):
+                    values[name] = present[name]  # a split country cell is recoded part by part, below
+                else:
+                    values[name] = trimmed(_recoded(reader, name, present[name]))
         label = "row" if head.kind != "text" else "line"
         select = raw_select(table, str(head.path), label, values, reader.order_base()) + _keep_rows(reader, head, table, names)
-        split = getattr(column_map, "split_applicants", None)
         if split:
             columns = ("applicant_name", "applicant_country") if present["applicant_country"] else ("applicant_name",)
             select = split_cells(select, split, columns)
+            if present["applicant_country"]:
+                recoded = trimmed(_recoded(reader, "applicant_country", "applicant_country"))
+                select = f"SELECT * REPLACE ({recoded} AS applicant_country) FROM ({select})"
         selects.append(select)
     return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
 

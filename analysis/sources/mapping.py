@@ -5,6 +5,7 @@ The mapping is a small YAML file. It is parsed without alias expansion (an ancho
 given twice, two fields mapped to one header, or an unknown key is refused in one line.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,13 @@ def _loader():
     import yaml
 
     class StrictLoader(yaml.SafeLoader):
+        # YAML 1.1 reads a header written No, Yes, On or Off as a boolean: only true and
+        # false are booleans here (as in YAML 1.2), so `publication_number: No` names "No".
+        yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
         def construct_mapping(self, node, deep=False):
             seen = set()
             for key_node, _ in node.value:
@@ -56,6 +64,9 @@ def _loader():
                 seen.add(key)
             return super().construct_mapping(node, deep)
 
+    StrictLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
     return StrictLoader
 
 
