@@ -60,9 +60,17 @@ def test_a_comma_name_missing_from_the_known_names_stays_ambiguous():
     assert AssigneeSplitter().split(ASTAR) == ["Agency For Science", "Technology And Research"]
 
 
-def test_known_names_match_whatever_their_case_and_spacing():
-    splitter = AssigneeSplitter(["AGENCY FOR SCIENCE, TECHNOLOGY AND RESEARCH"])
-    assert splitter.split(f"{ASTAR}, Acme") == [ASTAR, "Acme"]
+@pytest.mark.parametrize("known", ["AGENCY FOR SCIENCE, TECHNOLOGY AND RESEARCH", "Agency for Science,Technology and Research"])
+def test_known_names_match_whatever_their_case_and_spacing(known):
+    assert AssigneeSplitter([known]).split(f"{ASTAR}, Acme") == [ASTAR, "Acme"]
+
+
+@pytest.mark.parametrize("cell", ["", '""', '" "'])
+def test_an_empty_assignee_is_a_publication_naming_no_applicant(tmp_path, cell):
+    path = rewritten(GOOGLE, tmp_path / "gp.csv", newline="\n", edit=lambda text: text.replace(
+        "WO-2024160005-A1,A publication naming no applicant,,", f"WO-2024160005-A1,A publication naming no applicant,{cell},"))
+    summary = load_dataset(path, cache=False).summary
+    assert (summary.no_applicant, summary.empty_parts) == (1, 0)
 
 
 def test_no_registry_name_is_ever_cut():

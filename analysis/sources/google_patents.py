@@ -54,7 +54,7 @@ class AssigneeSplitter:
     def __init__(self, known_names=()):
         names = [name for name in known_names if name.strip()]
         self.known = {normalise_name(name) for name in names}
-        self.widest = max((len(name.split(SEPARATOR)) for name in names), default=1)
+        self.widest = max((name.count(",") + 1 for name in names), default=1)
 
     def split(self, cell):
         """Return the applicants of a cell in order; empty pieces stay as "" to be counted."""
@@ -86,9 +86,12 @@ def read(reader, heads, known_names=None):
 
         known_names = read_registry().known_names()
     splitter = AssigneeSplitter(known_names)
-    reader.connection.create_function(
-        "google_assignees", lambda cell: PART.join(splitter.split(cell)), ["VARCHAR"], "VARCHAR"
-    )
+
+    def applicants(cell):
+        """One cell's applicants joined by PART; a blank cell names none (NULL)."""
+        return PART.join(splitter.split(cell)) if cell and cell.strip() else None
+
+    reader.connection.create_function("google_assignees", applicants, ["VARCHAR"], "VARCHAR", null_handling="special")
     return read_files(reader, heads, HEADER, "Google Patents", _select)
 
 
