@@ -30,7 +30,7 @@ class Layout:
 
     name: str
     year: str
-    marker: str  # a header only this layout has
+    marker: str  # a header that, with the number's, tells this layout from the others
     number: str  # the header of the publication number
     date_hint: str
 
