@@ -31,7 +31,18 @@ _EXPORTS = {
 }
 """Public name → the module that defines it (a module is exported as itself)."""
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "__version__",
+    "change_sentence",
+    "charts",
+    "headline",
+    "institution_profile",
+    "load_dataset",
+    "present",
+    "ranking_table",
+    "search_applicants",
+    "summary",
+]  # fmt: skip
 
 
 def __getattr__(name):

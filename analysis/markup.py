@@ -16,9 +16,9 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "pct" / "report.css
 NAME_LIMIT = 120
 """Characters of a name shown in a table cell, heading or sentence before an ellipsis."""
 
-_OUTPUT_RULES = re.compile(r"/\* present: outputs \*/(.*?)/\* end of present's outputs \*/", re.S)
-_ROOT_VARIABLES = re.compile(r":root\s*\{(.*?)\}", re.S)
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_OUTPUT_RULES = re.compile(r"/\* present: outputs \*/(.*?)/\* end of present's outputs \*/", re.DOTALL)
+_ROOT_VARIABLES = re.compile(r":root\s*\{(.*?)\}", re.DOTALL)
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 @cache

@@ -212,7 +212,7 @@ def _table_data(df, name, caption, columns):
     }
 
 
-_SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.I)
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.IGNORECASE)
 
 
 def searchable_table(df, name, caption, columns=None):

@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -138,7 +137,7 @@ def test_the_lab_extra_pins_lab_and_jupytext_only():
 
 
 def run(command, cwd):
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
 
 
 def test_the_git_filter_is_installed_once_and_only_in_a_checkout(tmp_path):

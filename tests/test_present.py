@@ -6,10 +6,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import present
-from analysis import markup
-from analysis.markup import STYLESHEET
+from analysis import markup, present
 from analysis.dataset import load_dataset
+from analysis.markup import STYLESHEET
 from analysis.profile import institution_profile
 
 HOSTILE = "<script>alert(1)</script>"
