@@ -173,7 +173,7 @@ def _prune(folder):
     entries = sorted(folder.glob("*.sha256.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for checksum_path in entries[KEEP_ENTRIES:]:
         key = checksum_path.name.split(".")[0]
-        _discard(checksum_path, *_paths(key, folder)[0].values())
+        _discard(checksum_path, *folder.glob(f"{key}.*"))
 
 
 def _discard(*paths):
@@ -182,3 +182,39 @@ def _discard(*paths):
             path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def read_table(key, part, cache_dir=None):
+    """Return the pandas table stored as ``part`` of the entry ``key``, or None.
+
+    Checked against the sha256 written beside it, like the ranked entries: any damage means
+    the table is discarded and made again by the caller.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else cache_folder()
+    path, checksum_path = folder / f"{key}.{part}.parquet", folder / f"{key}.{part}.sha256"
+    try:
+        content = path.read_bytes()
+        if hashlib.sha256(content).hexdigest() != checksum_path.read_text(encoding="utf-8").strip():
+            raise ValueError("table does not match its checksum")
+        table = pq.read_table(pa.BufferReader(content))
+        frame = table.to_pandas()
+        text = [field.name for field in table.schema if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+        frame[text] = frame[text].astype(object)  # pandas reads strings back as str, not object
+        return frame
+    except FileNotFoundError:
+        return None
+    except Exception:  # whatever the damage, the table is rebuilt, never served
+        _discard(path, checksum_path)
+        return None
+
+
+def write_table(key, part, frame, cache_dir=None):
+    """Store a pandas table as ``part`` of the entry ``key``; skipped silently if it cannot be written."""
+    folder = Path(cache_dir) if cache_dir is not None else cache_folder()
+    content = _parquet_bytes(pa.Table.from_pandas(frame, preserve_index=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_file(folder / f"{key}.{part}.parquet", content)
+        write_file(folder / f"{key}.{part}.sha256", hashlib.sha256(content).hexdigest().encode())
+    except OSError:
+        pass

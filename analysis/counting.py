@@ -5,12 +5,7 @@ by default. The same (publication, applicant) pair counts once, judged after nam
 harmonised. The heavy work is one DuckDB query over the validated records.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
-import duckdb
-
 from analysis.errors import OptionError
-from analysis.names import build_name_map
 from analysis.rules import RULES
 
 SEQUENCE_SHIFT = 1 << 44
@@ -25,66 +20,28 @@ def check_counting_rule(counting):
         raise OptionError(f"unknown counting rule {counting!r}; use one of {', '.join(RULES)}")
 
 
-def _most_frequent(column):
-    """SQL: each applicant's most frequent non-missing value of ``column``, ties alphabetical."""
-    return f"""
-        SELECT applicant, first(value ORDER BY rows DESC, value) AS {column}
-        FROM (SELECT applicant, {column} AS value, sum(rows) AS rows FROM named
-              WHERE {column} IS NOT NULL GROUP BY ALL)
-        GROUP BY applicant"""
+def reduce_in_background(checked, counting, executor):
+    """Start the rule's reduction of the records, which needs no harmonised names, on
+    ``executor``; return its Future, or None when the rule has none. DuckDB runs it (and
+    releases the GIL) while Python harmonises the names."""
+    check_counting_rule(counting)
+    rule = RULES[counting]
+    if checked.kind == "aggregated" or rule.reduce_sql is None:
+        return None
+    checked.connection.execute(_records_view(checked))
+    return executor.submit(_run_on_cursor, checked.connection, rule.reduce_sql)
 
 
-def applicant_attributes(variants, name_map, sector_overrides, classify, countries=None):
-    """Decide each applicant's country, sector and provenance from all its rows.
-
-    Parameters
-    ----------
-    variants : DataFrame from name_variants (applicant_name, applicant_country,
-        applicant_sector, provenance, rows).
-    name_map : NameMap; sector_overrides : dict from normalised name to sector;
-    classify : function from a name to a sector, used where no row gives one.
-    countries : dict from normalised name to country, for applicants no row gives one.
-
-    Returns a DataFrame indexed by applicant with columns country (None where no row and
-    no registry entry gives one: unknown, never guessed), sector, provenance. The most
-    frequent value wins, so one applicant is never split across countries by a stray row;
-    the sector comes from the override table first, then the input, then rules.
-    The tallies run in DuckDB: one row per spelling, and pandas' group-bys cost more.
-    """
-    connection = duckdb.connect()
-    connection.register("variants", variants)
-    connection.register("names", name_map.table[["applicant_name", "group", "applicant"]])
-    attributes = connection.sql(f"""
-        WITH named AS (
-            SELECT n.applicant, n."group", v.applicant_country, v.applicant_sector, v.provenance, v.rows
-            FROM variants AS v JOIN names AS n USING (applicant_name))
-        SELECT applicant, g."group", country, input_sector, provenance
-        FROM (SELECT applicant, min("group") AS "group" FROM named GROUP BY applicant) AS g
-        LEFT JOIN ({_most_frequent("applicant_country")}) AS c(applicant, country) USING (applicant)
-        LEFT JOIN ({_most_frequent("applicant_sector")}) AS s(applicant, input_sector) USING (applicant)
-        LEFT JOIN ({_most_frequent("provenance")}) AS p(applicant, provenance) USING (applicant)
-        ORDER BY applicant""").to_arrow_table().to_pandas().set_index("applicant")
-    connection.close()
-    country = attributes["country"].astype("object")
-    missing = country.isna()
-    country[missing] = attributes.loc[missing, "group"].map(countries or {})
-    attributes["country"] = country.where(country.notna(), None)
-    sector = attributes["group"].map(sector_overrides).fillna(attributes["input_sector"])
-    unknown = sector.isna()
-    sector[unknown] = attributes.index[unknown].map(classify)
-    attributes["sector"] = sector
-    return attributes[["country", "sector", "provenance"]]
-
-
-def count_published(checked, aliases, sector_overrides, classify, counting="first-named", countries=None):
+def count_published(checked, name_map, applicants, counting="first-named"):
     """Count published applications per applicant and year under a counting rule.
 
-    ``checked`` is what validate_source returned. ``countries`` maps a normalised name to
-    the country of an applicant whose rows give none (the applicant registry). Returns
-    (counts, name_map, applications): counts has one row per (year, applicant) with columns year,
-    applicant, country (None where unknown), sector, provenance, published (int, or float
-    for fractional counting), sorted by year, then published descending, then applicant;
-    applications maps each year to the applications counted in it (empty for aggregated input).
+    ``checked`` is what validate_source returned, ``name_map`` a NameMap and
+    ``applicants`` the table applicant_attributes made (indexed by applicant: country,
+    sector, provenance). Returns (counts, applications): counts has one row per (year,
+    applicant) with columns year, applicant, country (None where unknown), sector,
+    provenance, published (int, or float for fractional counting), sorted by year, then
+    published descending, then applicant; applications maps each year to the applications
+    counted in it (empty for aggregated input).
     """
     check_counting_rule(counting)
     rule = RULES[counting]
@@ -96,18 +53,12 @@ def count_published(checked, aliases, sector_overrides, classify, counting="firs
         )
     connection = checked.connection
     connection.execute(_records_view(checked))
-    with ThreadPoolExecutor(max_workers=1) as background:
-        reduced = None if aggregated or rule.reduce_sql is None else background.submit(_run_on_cursor, connection, rule.reduce_sql)
-        variants = checked.variants
-        raw_names = variants.groupby("applicant_name", as_index=False)["rows"].sum()
-        name_map = build_name_map(raw_names, aliases)
-        attributes = applicant_attributes(variants, name_map, sector_overrides, classify, countries or {})
-        if reduced is not None:
-            reduced.result()
-    applicants = attributes.reset_index(names="applicant").astype({"provenance": "str"})
-    applicants["name_order"] = applicants["applicant"].str.casefold().rank(method="dense").astype("int64")
+    if not aggregated and rule.reduce_sql is not None and not _exists(connection, rule.reduced_table):
+        connection.execute(rule.reduce_sql)
+    table = applicants.reset_index(names="applicant").astype({"provenance": "str"})
+    table["name_order"] = table["applicant"].str.casefold().rank(method="dense").astype("int64")
     connection.register("name_map", name_map.table[["applicant_name", "applicant"]])
-    connection.register("applicants", applicants)
+    connection.register("applicants", table)
     counted = _AGGREGATED_SQL if aggregated else rule.sql
     query = f"""
         SELECT c.year, c.applicant, a.country, a.sector, a.provenance, c.published, a.name_order
@@ -125,7 +76,13 @@ def count_published(checked, aliases, sector_overrides, classify, counting="firs
         counts = counts.sort_values(["year", "published", "name_order", "country"], ascending=[True, False, True, True])
     else:
         counts["published"] = counts["published"].astype("int64")
-    return counts.drop(columns="name_order").reset_index(drop=True), name_map, applications
+    return counts.drop(columns="name_order").reset_index(drop=True), applications
+
+
+def _exists(connection, table):
+    return bool(connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
+    ).fetchall()[0][0])
 
 
 _AGGREGATED_SQL = """

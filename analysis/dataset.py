@@ -5,19 +5,22 @@ what a report needs to say how it was made: the counting rule, every input file 
 format and sha256, and a summary of what counted and what was left out.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.cache import cache_key, read_entry, write_entry
-from analysis.counting import count_published
+from analysis.applicants import applicant_attributes
+from analysis.counting import count_published, reduce_in_background
 from analysis.errors import UnknownInstitutionError
 from analysis.load import file_sha256
-from analysis.names import normalise_name, read_aliases
+from analysis.names import build_name_map, normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PROJECT_ROOT, SECTOR_OVERRIDES
 from analysis.ranking import add_ranks
-from analysis.sectors import classify_name, read_sector_overrides
+from analysis.registry import APPLICANT_REGISTRY, read_registry
+from analysis.sectors import read_sector_overrides
 from analysis.sources import open_inputs
 from analysis.sources.mapping import ColumnMap, read_column_map
 from analysis.validate import Summary, validate_source
@@ -48,6 +51,10 @@ class Dataset:
     summary: Summary
     name_lookup: dict
     unused_aliases: tuple
+    origin: dict = None
+    """How the data was read (files, source, column_map), for reading its detail again."""
+    key: str | None = None
+    """The cache key of this result, under which its details are kept too."""
 
     @property
     def rows(self):
@@ -99,6 +106,7 @@ def load_dataset(
     aliases_path=APPLICANT_ALIASES,
     overrides_path=SECTOR_OVERRIDES,
     *,
+    registry_path=APPLICANT_REGISTRY,
     source=None,
     cache=True,
 ):
@@ -116,22 +124,34 @@ def load_dataset(
     if column_map is not None and not isinstance(column_map, ColumnMap):
         column_map = read_column_map(column_map)
     files = expand_inputs(data)
-    tables = [Path(aliases_path), Path(overrides_path)]
+    tables = [Path(aliases_path), Path(overrides_path), Path(registry_path)]
     inputs = tuple(InputFile(display_path(p), file_sha256(p)) for p in files + [t for t in tables if t.is_file()])
     key = cache_key([i.sha256 for i in inputs] + [source or ""], counting, column_map) if cache else None
     stored = read_entry(key) if key else None
+    origin = {"files": files, "source": source, "column_map": column_map}
     if stored is not None:
         ranked, summary, name_lookup, unused = stored
-        return Dataset(ranked, counting, _with_formats(inputs, summary), summary, name_lookup, unused)
+        return Dataset(ranked, counting, _with_formats(inputs, summary), summary, name_lookup, unused, origin, key)
     opened = open_inputs(files, source, column_map)
     checked = validate_source(opened)
-    aliases = read_aliases(aliases_path)
-    counts, name_map, applications = count_published(
-        checked, aliases, read_sector_overrides(overrides_path), classify_name, counting
-    )
+    reviewed = read_aliases(aliases_path)
+    registry = read_registry(registry_path)
+    overrides = registry.sector_overrides() | read_sector_overrides(overrides_path)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        reduction = reduce_in_background(checked, counting, background)
+        spellings = checked.variants.groupby("applicant_name", as_index=False)["rows"].sum()
+        name_map = build_name_map(spellings, reviewed + registry.aliases())
+        applicants = applicant_attributes(checked.variants, name_map, overrides, registry.countries())
+        if reduction is not None:
+            reduction.result()
+    counts, applications = count_published(checked, name_map, applicants, counting)
     opened.connection.close()
     summary = replace(checked.summary, applications_by_year=applications)
-    dataset = Dataset(add_ranks(counts), counting, _with_formats(inputs, summary), summary, name_map.key_to_applicant(), name_map.unused_aliases)
+    # Registry spellings that this data does not use are expected; stale alias rows are not.
+    unused = tuple(alias for alias in name_map.unused_aliases if alias in reviewed)
+    dataset = Dataset(
+        add_ranks(counts), counting, _with_formats(inputs, summary), summary, name_map.key_to_applicant(), unused, origin, key
+    )
     if key:
         write_entry(key, dataset.ranked, summary, dataset.name_lookup, dataset.unused_aliases)
     return dataset

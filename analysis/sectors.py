@@ -64,6 +64,19 @@ def classify_name(raw_name):
     return "other"
 
 
+def decide_sectors(applicants, overrides):
+    """Each applicant's sector: the reviewed override first, then what its rows say, then
+    the keyword rules on its name.
+
+    ``applicants`` is indexed by applicant name with columns group (the normalised key the
+    overrides use) and input_sector (the most frequent sector its rows give, or missing).
+    """
+    sector = applicants["group"].map(overrides).fillna(applicants["input_sector"])
+    unknown = sector.isna()
+    sector[unknown] = applicants.index[unknown].map(classify_name)
+    return sector
+
+
 def read_sector_overrides(path):
     """Read the reviewed sector overrides (columns applicant, sector, note) as a dict
     from the applicant's normalised name to its sector."""

@@ -28,6 +28,13 @@ part of a name; a name holding one is refused (they break terminals, spreadsheet
 layout, an override shows a name reversed, and no applicant's name has them)."""
 
 
+COUNTED_VIEW = """
+    CREATE OR REPLACE VIEW counted_records AS
+    SELECT number AS publication_number, year(publication_date) AS year, applicant_name, applicant_country,
+           applicant_sector, provenance, ipc, applicant_sequence, _order
+    FROM classified WHERE status = 'counted' AND applicant_name IS NOT NULL"""
+
+
 @dataclass(frozen=True)
 class Check:
     """One rule: the SQL condition that is true for a bad row, and the message it gets."""
@@ -149,11 +156,11 @@ def validate_source(source, strict_applicants=None):
     return _validate_records(source, strict_applicants)
 
 
-def _validate_records(source, strict_applicants):
+def _record_views(source):
+    """Create the views ``parsed`` (every value parsed) and ``classified`` (with each row's
+    status: counted, republication or not-pct) over the source's raw records."""
     connection = source.connection
     types = _types(connection, source.relation)
-    if strict_applicants is None:
-        strict_applicants = all(f.format in ("canonical", "mapped") for f in source.files)
     connection.execute(f"""
         CREATE OR REPLACE VIEW parsed AS
         SELECT _file, _row, _label, _order, _part, _empty_parts, publication_number AS raw_publication_number,
@@ -172,6 +179,21 @@ def _validate_records(source, strict_applicants):
                        WHEN NOT {first} THEN 'republication' ELSE 'counted' END AS status,
                {_parsed_applicant_columns()}
         FROM parsed""")
+
+
+def counted_records(source):
+    """Create, over inputs already validated, the view of counted records (as Checked.records
+    describes it) without checking them again; return its name."""
+    _record_views(source)
+    source.connection.execute(COUNTED_VIEW)
+    return "counted_records"
+
+
+def _validate_records(source, strict_applicants):
+    connection = source.connection
+    if strict_applicants is None:
+        strict_applicants = all(f.format in ("canonical", "mapped") for f in source.files)
+    _record_views(source)
     row_checks, applicant_checks = _record_checks(strict_applicants)
     tally = _tally(connection, row_checks, applicant_checks)
     if tally.empty or tally["source_rows"].sum() == 0:
@@ -247,11 +269,7 @@ def _classified(source, tally):
         without_first = connection.execute("""
             SELECT count(*) FROM classified WHERE status = 'republication' AND _part = 1
             AND number NOT IN (SELECT number FROM classified WHERE status = 'counted')""").fetchall()[0][0]
-    connection.execute("""
-        CREATE OR REPLACE VIEW counted_records AS
-        SELECT number AS publication_number, year(publication_date) AS year, applicant_name, applicant_country,
-               applicant_sector, provenance, ipc, applicant_sequence, _order
-        FROM classified WHERE status = 'counted' AND applicant_name IS NOT NULL""")
+    connection.execute(COUNTED_VIEW)
     counted = tally[(tally["status"] == "counted") & tally["applicant_name"].notna()]
     variants = counted.groupby(list(VARIANT_COLUMNS), dropna=False, as_index=False)["rows"].sum()
     summary = Summary(

@@ -14,7 +14,7 @@ from benchmarks.data import WORK_DIR
 from benchmarks.machine import describe
 from benchmarks.measure import python, run
 from benchmarks.rankings import FLOOR_SQL, TUNED_FLOOR_SQL
-from benchmarks import reports
+from benchmarks import patstat, reports
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 KEPT_MARKER = "<!-- Everything below this line is written by hand and kept when the benchmarks run again. -->"
@@ -25,9 +25,9 @@ PANDAS_LIMIT = 10_000_000
 
 
 PHASE_LABELS = {
-    "count_published": "count_published: the first-named tallies (DuckDB, on a second cursor, beside the two "
-                       "steps above) and the final join, order and fetch",
-    "file_sha256": "file_sha256 (input, aliases, overrides)",
+    "count_published": "count_published: the rule's tallies (their reduction ran on a second cursor beside "
+                       "build_name_map and applicant_attributes) joined to the names, ordered and fetched",
+    "file_sha256": "file_sha256 (inputs, aliases, overrides, registry)",
 }
 
 
@@ -199,6 +199,7 @@ def main(argv=None):
     if not args.quick:
         more, extra = report_rows(log)
         rows += more
+    rows += [Row(*row) for row in patstat.rows(args.quick, log)]
     print(table(rows))
     write_results(machine, rows, details, phase_times, extra, args.quick)
     print(f"\nwritten to {RESULTS}")

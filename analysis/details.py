@@ -1,0 +1,86 @@
+"""Application-level detail for the sections on fields of technology and co-applicants.
+
+The rankings need counts only, and stay fast on tens of millions of rows. These sections
+need every (publication, applicant) row with its IPC codes: they are read again from the
+inputs only when a report asks for them, and kept in the cache beside the ranked result.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.cache import read_table, write_table
+from analysis.names import normalise_name
+
+
+@dataclass(frozen=True)
+class Details:
+    """``applications``: one row per (publication, applicant) counted, with columns
+    publication_number, year, applicant, sequence (1 = first-named), sector, country (None
+    where unknown) and ipc (symbols separated by ";", or None). ``fields``: the field counts
+    under the dataset's counting rule (analysis.fields.field_counts), or None with
+    ``no_fields_reason`` saying why."""
+
+    applications: pd.DataFrame
+    fields: pd.DataFrame | None
+    no_fields_reason: str | None
+
+
+def application_details(dataset, years):
+    """The Details of ``years`` (a report's year and the one before) of a dataset from
+    load_dataset(...): read once, then from the cache."""
+    from analysis.fields import field_counts, no_ipc_reason, read_concordance
+
+    years = sorted({int(year) for year in years})
+    part = "-".join(map(str, years))
+    applications = read_table(dataset.key, f"applications-{part}") if dataset.key else None
+    if applications is None:
+        applications = _read_applications(dataset, years)
+        if dataset.key:
+            write_table(dataset.key, f"applications-{part}", applications)
+    reason = no_ipc_reason(applications)
+    if reason is not None:
+        return Details(applications, None, reason)
+    fields = read_table(dataset.key, f"fields-{part}") if dataset.key else None
+    if fields is None:
+        fields = field_counts(applications, read_concordance(), dataset.counting)
+        if dataset.key:
+            write_table(dataset.key, f"fields-{part}", fields)
+    return Details(applications, fields, None)
+
+
+def _read_applications(dataset, years):
+    """Read the inputs again (they were validated when the dataset was made) for ``years``."""
+    from analysis.counting import SEQUENCE_SHIFT, UNNUMBERED
+    from analysis.sources import open_inputs
+    from analysis.validate import counted_records
+
+    origin = dataset.origin
+    opened = open_inputs(origin["files"], origin["source"], origin["column_map"])
+    if opened.kind == "aggregated":
+        opened.connection.close()
+        return pd.DataFrame(columns=["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"])
+    records = counted_records(opened)
+    in_years = f"year IN ({', '.join(map(str, years))})"
+    spellings = opened.connection.execute(f"SELECT DISTINCT applicant_name FROM {records} WHERE {in_years}").df()["applicant_name"]
+    names = pd.DataFrame({
+        "applicant_name": spellings,
+        "applicant": [dataset.name_lookup.get(normalise_name(name)) for name in spellings],
+    })
+    latest = dataset.ranked.sort_values("year").drop_duplicates("applicant", keep="last")
+    connection = opened.connection
+    connection.register("names", names)
+    connection.register("attributes", latest[["applicant", "sector", "country"]])
+    applications = connection.sql(f"""
+        SELECT publication_number, year, applicant,
+               CAST(row_number() OVER (PARTITION BY publication_number ORDER BY order_key) AS INTEGER) AS sequence,
+               sector, country, ipc
+        FROM (SELECT publication_number, min(year) AS year, applicant, min(ipc) AS ipc,
+                     min(CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT) * {SEQUENCE_SHIFT}
+                         + (_order % {SEQUENCE_SHIFT})) AS order_key
+              FROM {records} JOIN names USING (applicant_name) WHERE {in_years} GROUP BY publication_number, applicant)
+        JOIN attributes USING (applicant)
+        ORDER BY publication_number, sequence""").to_arrow_table().to_pandas()
+    connection.close()
+    applications["country"] = applications["country"].astype(object).where(applications["country"].notna(), None)
+    return applications
