@@ -52,13 +52,17 @@ def test_the_wo_member_takes_the_date_on_its_own_line(tmp_path):
     assert rows == [("WO2015026896 (A1)", "2015-02-26")]
 
 
-def test_dates_that_do_not_pair_with_the_numbers_are_an_error_naming_the_row(tmp_path):
-    path = rewritten(CSV, tmp_path / "results.csv", edit=lambda text: text.replace('"2015-02-26\n2016-05-05"', "2015-02-26"))
+@pytest.mark.parametrize("dates, written", [
+    ("2015-02-26", "'2015-02-26'"), ('"2015-02-26\n2016-05-05\n2016-06-01"', "'2015-02-26 / 2016-05-05 / 2016-06-01'"),
+])
+def test_dates_that_do_not_pair_with_the_numbers_are_an_error_naming_the_line(tmp_path, dates, written):
+    path = rewritten(CSV, tmp_path / "results.csv", edit=lambda text: text.replace('"2015-02-26\n2016-05-05"', dates))
     with pytest.raises(ValidationError) as raised:
         load_dataset(path, cache=False)
-    assert f"{path}: 2 problems" in str(raised.value)  # one per applicant of the row
-    assert ("line 9, publication_date: '2015-02-26' is not a date (expected YYYY-MM-DD, one per publication number: "
-            "the cell has 1 dates for 2 numbers)") in str(raised.value)
+    count = written.count("/") + 1
+    assert str(raised.value).splitlines()[1:] == [
+        f"  - line 9, publication_date: {written} is not a date (expected YYYY-MM-DD, one per publication number: "
+        f"the cell has {count} dates for 2 numbers)"] * 2  # once per applicant of the row
 
 
 @pytest.mark.parametrize("path", [CSV, XLS, XLSX])

@@ -80,7 +80,8 @@ def _select(reader, head, table, names):
     values = {
         "publication_number": "member.number",
         "publication_date": parse_date("member.date"),
-        "publication_date_raw": f"coalesce(member.date, {trimmed(dates)})",
+        # The whole cell, on one line, where its dates do not pair with the numbers.
+        "publication_date_raw": f"coalesce(member.date, NULLIF(array_to_string({_lines(dates)}, ' / '), ''))",
         "date_hint": hint,
         "applicant_name": _one_per_line(column(names, "Applicants")),
         "ipc": ipc_joined(ipc) if ipc else "NULL",
