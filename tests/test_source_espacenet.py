@@ -60,9 +60,9 @@ def test_dates_that_do_not_pair_with_the_numbers_are_an_error_naming_the_line(tm
     with pytest.raises(ValidationError) as raised:
         load_dataset(path, cache=False)
     count = written.count("/") + 1
-    assert str(raised.value).splitlines()[1:] == [
-        f"  - line 9, publication_date: {written} is not a date (expected YYYY-MM-DD, one per publication number: "
-        f"the cell has {count} dates for 2 numbers)"] * 2  # once per applicant of the row
+    problem = (f"  - line 9, publication_date: {written} is not a date (expected YYYY-MM-DD, one per publication number: "
+               f"the cell has {count} dates for 2 numbers)")
+    assert str(raised.value).splitlines()[1:] == [problem] * 2  # once per applicant of the row
 
 
 @pytest.mark.parametrize("path", [CSV, XLS, XLSX])
