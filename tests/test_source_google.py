@@ -33,12 +33,13 @@ def test_sources_command_lists_google(capsys):
     assert "google: Google Patents" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("piece", ["Llc", "Inc.", "Ltd.", "Co.", "S.A.", "GmbH", "AG", "B.V.", "Corp", "L.L.C.", "GmbH & Co. KG", "A/S"])
+@pytest.mark.parametrize("piece", ["Llc", "Inc.", "Ltd.", "Co.", "S.A.", "GmbH", "AG", "B.V.", "Corp", "L.L.C.", "GmbH & Co. KG", "A/S",
+                                   "S.p.A.", "S.A. de C.V.", "Sdn. Bhd.", "Ltda", "Pvt. Ltd."])
 def test_legal_forms_are_recognised(piece):
     assert is_legal_form(piece)
 
 
-@pytest.mark.parametrize("piece", ["Nestec S.A.", "Bosch", "Technology And Research", "AG Solutions", ""])
+@pytest.mark.parametrize("piece", ["Nestec S.A.", "Bosch", "Technology And Research", "AG Solutions", "De Nora", "A B C", ""])
 def test_names_are_not_legal_forms(piece):
     assert not is_legal_form(piece)
 

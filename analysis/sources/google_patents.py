@@ -10,11 +10,14 @@ office. Dates are YYYY-MM-DD. Google gives no applicant country, so it stays unk
 ("Microsoft Technology Licensing, Llc", "Samsung Electronics Co., Ltd.", "Agency For
 Science, Technology And Research"). The cell is split at every ", " and pieces are joined
 back when (1) together they spell a name of the reviewed applicant registry (the longest
-such run wins), or (2) a piece is a legal form that belongs to the name before it (Llc, Inc,
-Ltd., Co., S.A., GmbH, AG, B.V., Corp …: the words of names.CORPORATE_SUFFIXES, also
-written letter by letter). What stays ambiguous: a name with a comma that is in neither the
-registry nor ends in a legal form ("Board of Regents, The University of X" when X is not in
-the registry) is read as two applicants; add it to data/mappings/applicant_registry.csv.
+such run wins), or (2) a piece is a legal form that belongs to the name before it (Llc,
+Inc, Ltd., Co., S.A., GmbH, AG, B.V., Corp, S.A. de C.V. …: the words of
+names.CORPORATE_SUFFIXES and a few more, also written letter by letter).
+
+What stays ambiguous: a name with a comma that is neither in the registry nor ends in a
+legal form ("Board of Regents, The University of X" when X is not in the registry) is read
+as two applicants; add it to data/mappings/applicant_registry.csv. A legal form missing
+from LEGAL_FORMS is read as an applicant of its own.
 """
 
 import re
@@ -31,6 +34,9 @@ SEPARATOR = ", "
 PART = "\x1f"
 """Joins the split applicants for split_cells: the unit separator is never part of a name."""
 _WORDS = re.compile(r"[\s.,/&]+")
+LEGAL_FORMS = CORPORATE_SUFFIXES | {"LTDA", "SDN", "BHD", "PVT", "DE", "RL"}
+"""names.CORPORATE_SUFFIXES and the words of a few more forms that Google writes after a
+comma (Ltda, Sdn. Bhd., Pvt. Ltd., S.A. de C.V., S. de R.L.)."""
 
 
 def detect(head):
@@ -39,13 +45,15 @@ def detect(head):
 
 
 def is_legal_form(piece):
-    """True when a piece of an assignee cell is only a legal form ("Ltd.", "S.A.", "GmbH & Co. KG")."""
-    words = [word for word in _WORDS.split(piece.upper()) if word]
-    if not words:
-        return False
-    if all(word in CORPORATE_SUFFIXES for word in words):
-        return True
-    return all(len(word) == 1 for word in words) and "".join(words) in CORPORATE_SUFFIXES
+    """True when a piece of an assignee cell is only a legal form ("Ltd.", "S.A. de C.V.",
+    "GmbH & Co. KG"); letters written one by one count as one word ("S.p.A." is SPA)."""
+    words = []
+    for word in _WORDS.split(piece.upper()):
+        if len(word) == 1 and words and words[-1][1]:
+            words[-1] = (words[-1][0] + word, True)
+        elif word:
+            words.append((word, len(word) == 1))
+    return bool(words) and all(word in LEGAL_FORMS for word, _ in words)
 
 
 class AssigneeSplitter:
