@@ -66,7 +66,26 @@ def _draw(profile, counting, source, name_zh):
 
 
 def write_card(path, profile, counting, source, name_zh=None):
-    """Write the profile's share card to ``path`` (PNG, 1200 × 630) and return the path.
+    """Write the profile's share card to ``path`` (PNG, 1200 × 630) and return the path."""
+    Path(path).write_bytes(card_png(profile, counting, source, name_zh, where=path))
+    return path
+
+
+def show_card(profile, counting, source, name_zh=None):
+    """Hand the share card to the renderer, which writes it as card.png beside the report;
+    the page itself does not show it."""
+    import base64
+
+    from IPython.display import display
+
+    from analysis.schema import CARD_MIMETYPE
+
+    png = card_png(profile, counting, source, name_zh)
+    display({CARD_MIMETYPE: {"png": base64.b64encode(png).decode("ascii")}}, raw=True)
+
+
+def card_png(profile, counting, source, name_zh=None, where="card.png"):
+    """The PNG bytes of the profile's share card.
 
     ``counting`` is the rule the figures were counted with (it must be the profile's);
     ``source`` names the data, in small print; ``name_zh`` adds the Chinese name under the
@@ -83,6 +102,5 @@ def write_card(path, profile, counting, source, name_zh=None):
         _draw(profile, counting, source, name_zh).savefig(png, format="png", dpi=DPI, metadata={"Software": None})
     missing = [str(w.message) for w in caught if MISSING_GLYPH in str(w.message)]
     if missing:
-        raise ValueError(f"{path}: no installed font draws part of the card's text ({missing[0]}); install fonts-noto-cjk")
-    Path(path).write_bytes(png.getvalue())
-    return path
+        raise ValueError(f"{where}: no installed font draws part of the card's text ({missing[0]}); install fonts-noto-cjk")
+    return png.getvalue()

@@ -50,11 +50,17 @@ def cmd_profile(args):
     from analysis.narrative import change_sentence, headline
     from analysis.profile import institution_profile
 
+    from analysis.narrative_zh import headline_zh
+    from analysis.registry import read_registry
+
     profile = institution_profile(_load(args), args.institution, args.year)
+    chinese = headline_zh(profile, read_registry().name_zh(profile.institution))
     if args.json:
-        print(json.dumps(profile.to_dict() | {"headline": headline(profile)}, ensure_ascii=False, indent=2))
+        print(json.dumps(profile.to_dict() | {"headline": headline(profile), "headline_zh": chinese}, ensure_ascii=False, indent=2))
     else:
         print(headline(profile))
+        if args.lang == "zh" or profile.country == "CN":
+            print(chinese)
         print(change_sentence(profile))
         print(f"counting rule: {profile.counting}")
         print()
@@ -176,7 +182,8 @@ def build_parser():
     profile = commands.add_parser("profile", help="one institution in one year: counts, ranks and the headline")
     profile.add_argument("--year", type=int, required=True)
     profile.add_argument("--institution", required=True)
-    profile.add_argument("--json", action="store_true", help="print JSON instead of text")
+    profile.add_argument("--json", action="store_true", help="print JSON instead of text (with the headline in English and Chinese)")
+    profile.add_argument("--lang", choices=("en", "zh"), default="en", help="zh: also print the headline in Chinese (always for Chinese institutions)")
     _data_options(profile)
     profile.set_defaults(run=cmd_profile)
 

@@ -9,7 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from analysis.schema import PROVENANCE_MIMETYPE, TABLE_MIMETYPE
+from analysis.schema import CARD_MIMETYPE, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pct"
@@ -119,7 +119,7 @@ def exporter():
     # No JavaScript or widget views; the project's JSON outputs match, and show nothing.
     config.NbConvertBase.display_data_priority = [
         "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
-        TABLE_MIMETYPE, PROVENANCE_MIMETYPE,
+        TABLE_MIMETYPE, PROVENANCE_MIMETYPE, CARD_MIMETYPE,
     ]  # fmt: skip
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS

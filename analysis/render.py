@@ -8,6 +8,7 @@ built under its lock in a hidden folder beside its final place and swapped in on
 complete, so a failed build never replaces an earlier good one.
 """
 
+import base64
 import os
 import shutil
 import threading
@@ -25,7 +26,7 @@ from analysis.hashing import file_sha256
 from analysis.manifest import code_version, data_checksum, make_manifest, manifest_text, package_versions, read_manifest
 from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR
 from analysis.reports import report_kind
-from analysis.schema import COUNTING_RULES, DEFAULT_TOP, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
+from analysis.schema import CARD_MIMETYPE, COUNTING_RULES, DEFAULT_TOP, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
 from analysis.tables import write_tables
 
 _PATH_PARAMETERS = ("data_path", "column_map")
@@ -157,6 +158,8 @@ def _build(job, template, staging, started, timeout):
         _write_pdf(page, staging)
     with _timed(timings, "tables"):
         tables = write_tables(list(outputs(notebook, TABLE_MIMETYPE)), staging)
+        for card in outputs(notebook, CARD_MIMETYPE):
+            (staging / "card.png").write_bytes(base64.b64decode(card["png"]))
     timings["total"] = round(time.perf_counter() - started, 3)
     title = outline["title_text"] or job.spec.title(parameters)
     manifest = make_manifest(job.spec, title, parameters, inputs, provenance, tables, template, timings)

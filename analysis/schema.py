@@ -51,5 +51,6 @@ DEFAULT_TOP = 50
 
 TABLE_MIMETYPE = "application/vnd.pct.table+json"
 PROVENANCE_MIMETYPE = "application/vnd.pct.provenance+json"
-"""How a notebook output carries a table's data and the report's provenance to the
-renderer, which writes them out as CSV, XLSX and the manifest."""
+CARD_MIMETYPE = "application/vnd.pct.card+json"
+"""How a notebook output carries a table's data, the report's provenance and its share card
+to the renderer, which writes them out as CSV, XLSX, the manifest and card.png."""
