@@ -1,7 +1,9 @@
 """The report's charts: matplotlib figures in one palette, returned for ``present.figure``.
 
 Figures are built with ``matplotlib.figure.Figure`` rather than pyplot, so that nothing is
-shown twice by the notebook's inline backend and no global figure state is shared.
+shown twice by the notebook's inline backend and no global figure state is shared. Each is
+made and drawn in ``chart_style()``, from matplotlib's defaults, so a notebook's
+``sns.set_theme()`` or rcParams changes never reach them.
 """
 
 import pandas as pd

@@ -10,7 +10,7 @@ error output or on a kernel other than the project's, and saves screenshots::
     .venv/bin/python scripts/lab_browser_check.py --report reports/2018/annual-rankings/report.html
 
 ``--report`` instead loads a rendered report at 1280 and 400 px wide, fails if the page is
-wider than the window, and saves a screenshot of each.
+wider than the window or fetches anything, and saves a screenshot of each.
 """
 
 import argparse
@@ -63,13 +63,15 @@ class Page:
     """One chromium tab, driven over the DevTools protocol."""
 
     def __init__(self, socket_):
-        self.socket, self.next_id = socket_, 0
+        self.socket, self.next_id, self.requests = socket_, 0, []
 
     async def call(self, method, **params):
         self.next_id += 1
         await self.socket.write_message(json.dumps({"id": self.next_id, "method": method, "params": params}))
         while True:
             message = json.loads(await self.socket.read_message())
+            if message.get("method") == "Network.requestWillBeSent":
+                self.requests.append(message["params"]["request"]["url"])
             if message.get("id") == self.next_id:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
@@ -205,6 +207,7 @@ async def check_report(html, out_dir):
     widths = {}
     with Chromium() as chromium:
         page = await chromium.page()
+        await page.call("Network.enable")
         for width in (1280, 400):
             await page.call("Emulation.setDeviceMetricsOverride", width=width, height=1600, deviceScaleFactor=1, mobile=False)
             await page.call("Page.navigate", url=Path(html).resolve().as_uri())
@@ -216,7 +219,9 @@ async def check_report(html, out_dir):
             if searchable is not None:
                 print(f"searchable table at {width} px: {searchable}")
                 await page.screenshot(out_dir / f"report-{width}-searchable.png", width, 1600)
-    return widths
+        fetched = [url for url in page.requests if not url.startswith(("file:", "data:", "blob:"))]
+        print(f"requests beyond the file itself: {fetched or 'none'}")
+    return widths if not fetched else {}
 
 
 SEARCHABLE = """(() => {
@@ -241,7 +246,7 @@ def main(argv=None):
     if args.report:
         widths = asyncio.run(check_report(args.report, out_dir))
         print(f"page width at each window width: {widths}")
-        return 0 if all(page <= window for window, page in widths.items()) else 1
+        return 0 if widths and all(page <= window for window, page in widths.items()) else 1
     if not (LAB_VENV / "bin" / "jupyter").exists() or not shutil.which("chromium"):
         print("needs `make lab` (for .venv-lab) and chromium (apt-get install chromium)", file=sys.stderr)
         return 2
