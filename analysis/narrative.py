@@ -147,15 +147,15 @@ def what_counts(dataset):
     lines = [read]
     if summary.non_pct:
         lines.append(
-            f"{_plural(summary.non_pct, 'row is', 'rows are')} not PCT publications "
+            f"{_plural(summary.non_pct, 'row is', 'rows are')} not {'a PCT publication' if summary.non_pct == 1 else 'PCT publications'} "
             f"({_listed(summary.non_pct_by_office)}) and {'was' if summary.non_pct == 1 else 'were'} left out."
         )
     if summary.republications:
         without = summary.republications_without_first
         lines.append(
-            f"{_plural(summary.republications, 'republication')} (A3, A4, A8, A9 …) never count again and "
-            f"{'was' if summary.republications == 1 else 'were'} left out"
-            + (f"; {without:,} of them have no first publication in this data." if without else ".")
+            f"{_plural(summary.republications, 'republication')} (A3, A4, A8, A9 …) never "
+            f"{'counts' if summary.republications == 1 else 'count'} again and {'was' if summary.republications == 1 else 'were'} left out"
+            + (f"; {without:,} of them {'has' if without == 1 else 'have'} no first publication in this data." if without else ".")
         )
     if summary.no_applicant:
         verb = "is" if summary.no_applicant == 1 else "are"
