@@ -9,14 +9,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from analysis.dataset import load_dataset
-from analysis.load import file_sha256
+from analysis.hashing import file_sha256
 from analysis.paths import DEMO_DATA
 from analysis.published import read_published_figures
 from scripts.demo.calibration import check_published_ranks, year_volumes
 from scripts.demo.ipc import BUSINESS_KINDS, KINDS, PRINTED_KIND, SECTOR_KINDS
 from scripts.demo.names import (
     NAME_IDS,
-    business_word,
+    business_words,
     check_names,
     number_identities,
     spell_all,
@@ -57,7 +57,7 @@ def name_applicants(applicants, identities, figures):
     synthetic = (applicants["identity"] >= 0).to_numpy()
     ids = applicants.loc[synthetic, "identity"].to_numpy()
     table["numbers"] = number_identities(table, np.bincount(ids, applicants.loc[synthetic, "published"], len(table)))
-    names, planted_ids, synthetic_ids = spell_all(table, table["numbers"], applicants.loc[~synthetic, "name"])
+    names, planted_ids, synthetic_ids = spell_all(table, table["numbers"].to_numpy(), applicants.loc[~synthetic, "name"])
     check_names(names, synthetic_ids, figures)
     name_ids = np.full((len(applicants), len(NAME_IDS)), -1, np.int64)
     name_ids[synthetic] = synthetic_ids[ids]
@@ -66,8 +66,8 @@ def name_applicants(applicants, identities, figures):
     numbers[synthetic] = table["numbers"].to_numpy()[ids]
     kinds = applicants["sector"].map(SECTOR_KINDS).fillna(PRINTED_KIND).to_numpy(object)
     companies = synthetic & (applicants["sector"] == "business").to_numpy()
-    kinds[companies] = [BUSINESS_KINDS[business_word(n)] for n in numbers[companies]]
-    named = applicants.assign(kind=[KINDS.index(k) for k in kinds], unclassified=synthetic & unclassified(applicants["sector"], numbers))
+    kinds[companies] = pd.Series(business_words(numbers[companies])).map(BUSINESS_KINDS).to_numpy()
+    named = applicants.assign(kind=pd.Series(kinds).map({k: i for i, k in enumerate(KINDS)}).to_numpy(), unclassified=synthetic & unclassified(applicants["sector"], numbers))
     named[NAME_IDS] = name_ids
     return named, names
 

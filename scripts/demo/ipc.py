@@ -107,7 +107,8 @@ def draw_ipc(kinds, rng):
     drawn = np.empty((size, 4), np.int64)
     for kind in range(len(KINDS)):
         mine = np.flatnonzero(kinds == kind)
-        drawn[mine] = rng.choice(len(fields), size=(len(mine), 4), p=profiles[kind])
+        cumulative = np.cumsum(profiles[kind])
+        drawn[mine] = np.minimum(np.searchsorted(cumulative, rng.random((len(mine), 4)) * cumulative[-1]), len(fields) - 1)
     main, further = drawn[:, 0], drawn[:, 1:]
     field = np.column_stack([main, np.where(rng.random((size, 3)) < SAME_FIELD, main[:, None], further)])
     start, step = rng.integers(0, VOCABULARY, size), rng.integers(1, VOCABULARY // 4, size)

@@ -34,16 +34,17 @@ DEFAULT_LEGAL_FORM = "Ltd."
 NAME_IDS = ["name_id", "variant_1", "variant_2", "variant_3"]
 
 
-def business_word(number):
-    """The word in a synthetic company's name, which also says what kind of company it is."""
-    return list(BUSINESS_WORDS)[number % len(BUSINESS_WORDS)]
+def business_words(numbers):
+    """The word in the names of synthetic companies with these numbers, which also says
+    what kind of company each is (synthetic_spellings picks the same word)."""
+    return np.array(list(BUSINESS_WORDS))[np.asarray(numbers) % len(BUSINESS_WORDS)]
 
 
 def synthetic_spellings(sector, country, number):
     """Main spelling and spelling variants of a synthetic applicant; the variants differ only
     in case, abbreviations, punctuation and corporate suffixes, so they normalise alike."""
     if sector == "business":
-        word = business_word(number)
+        word = list(BUSINESS_WORDS)[number % len(BUSINESS_WORDS)]
         short = BUSINESS_WORDS[word]
         form = LEGAL_FORMS.get(country, DEFAULT_LEGAL_FORM)
         reordered = " ".join(reversed(form.replace(",", "").split()))
@@ -86,10 +87,10 @@ def spell_all(identities, numbers, planted_names):
     names = list(dict.fromkeys(planted_names))
     planted_ids = {name: i for i, name in enumerate(names)}
     synthetic_ids = np.full((len(identities), len(NAME_IDS)), -1, np.int64)
-    for row, (sector, country, number) in enumerate(zip(identities["sector"], identities["country"], numbers)):
+    for row, (sector, country, number) in enumerate(zip(identities["sector"].tolist(), identities["country"].tolist(), numbers.tolist())):
         main, variants = synthetic_spellings(sector, country, number)
         spellings = [main, *variants] if number % 10 == WITH_VARIANTS else [main]
-        synthetic_ids[row, :len(spellings)] = np.arange(len(names), len(names) + len(spellings))
+        synthetic_ids[row, :len(spellings)] = range(len(names), len(names) + len(spellings))
         names += spellings
     return names, planted_ids, synthetic_ids
 
