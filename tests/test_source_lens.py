@@ -18,7 +18,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 def _published(dataset, applicant):
     rows = dataset.ranked[dataset.ranked["applicant"].str.casefold() == applicant.casefold()]
-    return dict(zip(rows["year"], rows["published"]))
+    return dict(zip(rows["year"], rows["published"], strict=True))
 
 
 @pytest.mark.parametrize("file, layout", [
@@ -53,7 +53,8 @@ def test_two_digit_years_take_their_century_from_the_publication_year(tmp_path):
 
 
 def test_a_date_that_disagrees_with_the_publication_year_is_refused(tmp_path):
-    with pytest.raises(ValidationError, match=r"line 2, publication_date: '23/01/14' is not a date \(expected DD/MM/YY\)"):
+    expected = r"line 2, publication_date: '23/01/14' is not a date \(expected DD/MM/YY\)"
+    with pytest.raises(ValidationError, match=expected):
         load_dataset(_lens_2015_with(tmp_path, "23/01/14,2014", "23/01/14,2015"), cache=False)
 
 
@@ -87,9 +88,10 @@ def test_display_key_layout_counts_the_a1_only():
 
 def test_document_keys_are_read_as_publication_numbers(tmp_path):
     text = (LENS / "lens_2023.csv").read_text(encoding="utf-8")
-    (tmp_path / "lens.csv").write_text(text.replace("WO 2022/200002 A1", "WO_2022_200002_A1_20220310"), encoding="utf-8")
+    text = text.replace("WO 2022/200002 A1", "WO_2022_200002_A1_20220310")
+    (tmp_path / "lens.csv").write_text(text, encoding="utf-8")
     checked = validate_source(open_inputs(tmp_path / "lens.csv"))
-    numbers = {row[0] for row in checked.connection.execute("SELECT publication_number FROM counted_records").fetchall()}
+    numbers = {n for (n,) in checked.connection.execute("SELECT publication_number FROM counted_records").fetchall()}
     assert numbers == {"WO2022200001", "WO2022200002"}
 
 

@@ -26,7 +26,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 def _published(dataset, applicant):
     rows = dataset.ranked[dataset.ranked["applicant"].str.casefold() == applicant.casefold()]
-    return dict(zip(rows["year"], rows["published"]))
+    return dict(zip(rows["year"], rows["published"], strict=True))
 
 
 def _row(dataset, applicant):
@@ -76,13 +76,15 @@ def test_national_and_undated_publications_are_set_aside_and_counted():
 
 def test_country_and_sector_come_from_the_person_table():
     dataset = load_dataset(PATSTAT, counting="every-applicant", cache=False)
-    dalian, acme, seoul = (_row(dataset, n) for n in ("DALIAN UNIVERSITY OF TECHNOLOGY", "ACME WIDGETS INC", "SEOUL NATIONAL UNIVERSITY"))
+    names = ("DALIAN UNIVERSITY OF TECHNOLOGY", "ACME WIDGETS INC", "SEOUL NATIONAL UNIVERSITY")
+    dalian, acme, seoul = (_row(dataset, name) for name in names)
     assert (dalian["country"], dalian["sector"]) == ("CN", "education")
     assert (acme["country"], acme["sector"]) == ("US", "business")
     assert seoul["sector"] == "education"  # GOV NON-PROFIT UNIVERSITY
     checked = validate_source(open_inputs(PATSTAT))
     countries = checked.connection.execute(
-        "SELECT DISTINCT applicant_country FROM counted_records WHERE applicant_name = 'SEOUL NATIONAL UNIVERSITY'").fetchall()
+        "SELECT DISTINCT applicant_country FROM counted_records WHERE applicant_name = 'SEOUL NATIONAL UNIVERSITY'"
+    ).fetchall()
     assert countries == [(None,)]  # a blank code is unknown, not guessed
 
 
@@ -117,7 +119,7 @@ def test_han_names_with_the_patstat_han_source():
 
 def test_persons_of_the_publication_are_preferred_to_those_of_the_application(delivery):
     with open(delivery / "tls227_pers_publn_part01.csv", "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([["person_id", "pat_publn_id", "applt_seq_nr", "invt_seq_nr"], ["3", "101", "1", "0"]])
+        csv.writer(handle).writerows([["person_id", "pat_publn_id", "applt_seq_nr", "invt_seq_nr"], [3, 101, 1, 0]])
     dataset = load_dataset(delivery, cache=False)
     assert _published(dataset, "ACME WIDGETS INC") == {2018: 1}
     assert _published(dataset, "SEOUL NATIONAL UNIVERSITY") == {2018: 1}  # no tls227 rows: tls207's
@@ -183,10 +185,15 @@ def test_demo_records_written_as_patstat_rank_as_the_records_do(tmp_path):
         TO {sql_string(sample)} (FORMAT parquet)""")
     assert 300 <= duckdb.sql(f"SELECT count(*) FROM {sql_string(sample)}").fetchall()[0][0] <= 1000
     _demo_to_patstat().write_patstat(tmp_path / "patstat", sample, parts=2)
-    columns = ["year", "applicant", "country", "sector", "published", "rank_overall", "rank_sector", "rank_sector_country"]
-    canonical = load_dataset(sample, cache=False).ranked[columns].sort_values(["year", "applicant"]).reset_index(drop=True)
-    patstat = load_dataset(tmp_path / "patstat", cache=False).ranked[columns].sort_values(["year", "applicant"]).reset_index(drop=True)
-    assert patstat.equals(canonical)
+    assert _ranks(tmp_path / "patstat").equals(_ranks(sample))
+
+
+RANKED = ["year", "applicant", "country", "sector", "published", "rank_overall", "rank_sector", "rank_sector_country"]
+
+
+def _ranks(data):
+    ranked = load_dataset(data, cache=False).ranked[RANKED]
+    return ranked.sort_values(["year", "applicant"]).reset_index(drop=True)
 
 
 def test_rank_command_reads_a_patstat_folder():

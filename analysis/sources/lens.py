@@ -77,15 +77,18 @@ def _date(layout, date, year):
     written_year = f"TRY_CAST({trimmed(year)} AS INTEGER)" if year else "NULL"
     with_year = (
         f"CASE WHEN {written_year} IS NULL THEN {short} "
-        f"WHEN year({short}) % 100 = {written_year} % 100 THEN make_date({written_year}, month({short}), day({short})) END"
+        f"WHEN year({short}) % 100 = {written_year} % 100 "
+        f"THEN make_date({written_year}, month({short}), day({short})) END"
     )
     two_digits = f"regexp_matches({trimmed(date)}, '^\\d{{1,2}}/\\d{{1,2}}/\\d{{2}}$')"
-    return f"CASE WHEN {two_digits} THEN {with_year} ELSE coalesce({parse_date(date, '%d/%m/%Y')}, {parse_date(date)}) END"
+    written_out = f"coalesce({parse_date(date, '%d/%m/%Y')}, {parse_date(date)})"
+    return f"CASE WHEN {two_digits} THEN {with_year} ELSE {written_out} END"
 
 
 def _ipc(expression):
     """SQL: IPCR symbols joined by ";", empty parts left out."""
-    parts = f"list_filter(list_transform(string_split(coalesce({expression}, ''), {sql_string(SEPARATOR)}), lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
+    split = f"string_split(coalesce({expression}, ''), {sql_string(SEPARATOR)})"
+    parts = f"list_filter(list_transform({split}, lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
     return f"NULLIF(array_to_string({parts}, ';'), '')"
 
 
@@ -95,7 +98,8 @@ def _reader(layout):
         for head in heads:
             found = _find_header(head, layout)
             if found is None:
-                raise SchemaError(f"{head.path}: not a {layout.name} export (no header with {', '.join(layout.required)})")
+                wanted = ", ".join(layout.required)
+                raise SchemaError(f"{head.path}: not a {layout.name} export (no header with {wanted})")
             table = reader.scanner.scan(head, *found)
             names = table_columns(reader.connection, table)
             date = column(names, "Publication Date")
