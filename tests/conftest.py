@@ -13,7 +13,10 @@ from analysis.published import read_published_figures
 
 CACHE_VARIABLE = "PCT_CACHE_DIR"
 
-RECORD_HEADER = ["publication_number", "publication_date", "applicant_name", "applicant_country", "applicant_sequence", "applicant_sector"]
+RECORD_HEADER = [
+    "publication_number", "publication_date", "applicant_name",
+    "applicant_country", "applicant_sequence", "applicant_sector",
+]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -69,7 +69,8 @@ def test_printed_names_carry_published_provenance(dataset, printed):
 
 def test_dalian_2018_has_53_applications_44th_in_education_8th_in_china_836th_overall(dataset):
     dalian = ranking_of(dataset, 2018, "Dalian University of Technology")
-    assert (dalian["published"], dalian["rank_sector"], dalian["rank_sector_country"], dalian["rank_overall"]) == (53, 44, 8, 836)
+    ranks = (dalian["published"], dalian["rank_sector"], dalian["rank_sector_country"], dalian["rank_overall"])
+    assert ranks == (53, 44, 8, 836)
     assert (dalian["sector"], dalian["country"]) == ("education", "CN")
 
 
@@ -88,6 +89,7 @@ def test_three_universities_tied_at_81_in_2014_share_13th_and_the_next_is_16th(d
 
 def test_printed_applicants_appear_only_in_years_with_a_printed_figure(dataset, printed):
     ranked = dataset.ranked
-    printed_years = printed.assign(applicant=printed["name"].map(dataset.resolve)).groupby("applicant")["year"].apply(set)
+    resolved = printed.assign(applicant=printed["name"].map(dataset.resolve))
+    printed_years = resolved.groupby("applicant")["year"].apply(set)
     for applicant, years in printed_years.items():
         assert set(ranked.loc[ranked["applicant"] == applicant, "year"]) == years, applicant

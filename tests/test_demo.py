@@ -70,7 +70,7 @@ def printed(figures):
 
 def year_totals(figures):
     totals = figures[figures["table"] == "total"]
-    return dict(zip(totals["year"], totals["count"]))
+    return dict(zip(totals["year"], totals["count"], strict=True))
 
 
 @pytest.mark.slow
@@ -172,9 +172,11 @@ def test_country_shares_are_close_to_the_printed_country_rows(ranked, figures):
 def test_printed_names_are_planted_exactly_as_first_named_applicants(sql, printed):
     planted = sql("""
         SELECT year(publication_date) AS year, applicant_name AS name, applicant_country AS country,
-               applicant_sector AS sector, count(*) AS count, min(applicant_sequence) AS first, max(applicant_sequence) AS last
+               applicant_sector AS sector, count(*) AS count,
+               min(applicant_sequence) AS first, max(applicant_sequence) AS last
         FROM demo WHERE provenance = 'published' GROUP BY ALL""")
-    expected = printed.assign(sector=printed["table"].map({"edu": "education", "business": "business"}), first=1, last=1)
+    sectors = printed["table"].map({"edu": "education", "business": "business"})
+    expected = printed.assign(sector=sectors, first=1, last=1)
     columns = ["year", "name", "country", "sector", "count", "first", "last"]
     got = planted[columns].sort_values(["year", "name"]).reset_index(drop=True)
     want = expected[columns].sort_values(["year", "name"]).reset_index(drop=True)
@@ -221,12 +223,13 @@ def test_the_sector_rules_classify_every_synthetic_main_spelling(sector, country
 
 
 def test_some_rows_leave_the_sector_to_the_rules_and_printed_rows_never_do(sql, ranked):
-    shares = sql("SELECT provenance, avg(CAST(applicant_sector IS NULL AS DOUBLE)) AS unclassified FROM demo GROUP BY 1")
-    unclassified = dict(zip(shares["provenance"], shares["unclassified"]))
+    shares = sql("""
+        SELECT provenance, avg(CAST(applicant_sector IS NULL AS DOUBLE)) AS unclassified FROM demo GROUP BY 1""")
+    unclassified = dict(zip(shares["provenance"], shares["unclassified"], strict=True))
     assert unclassified["published"] == 0
     assert 0.02 < unclassified["synthetic"] < 0.2
     left = sql("SELECT DISTINCT applicant_name FROM demo WHERE applicant_sector IS NULL")["applicant_name"]
-    expected = dict(zip(left, left.map(sector_of_template)))
+    expected = dict(zip(left, left.map(sector_of_template), strict=True))
     assert set(expected.values()) == set(RULE_CLASSIFIED_SECTORS)
     classified = ranked[ranked["applicant"].isin(expected)]
     assert classified["applicant"].nunique() == len(expected)

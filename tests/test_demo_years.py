@@ -14,9 +14,14 @@ from analysis.fields import read_concordance
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.summary import biggest_movers
 
-WIPO_2016_FIELD_SHARES = {"Digital communication": 0.085, "Computer technology": 0.082,
-                          "Electrical machinery, apparatus, energy": 0.069, "Medical technology": 0.068, "Measurement": 0.044}
+WIPO_2016_FIELD_SHARES = {
+    "Digital communication": 0.085, "Computer technology": 0.082, "Electrical machinery, apparatus, energy": 0.069,
+    "Medical technology": 0.068, "Measurement": 0.044,
+}
 """WIPO's five largest fields of technology among 2016's published PCT applications (data/README.md)."""
+
+SYMBOL = "[A-H][0-9]{2}[A-Z] [0-9]{1,3}/[0-9]{2,3}"
+"""An IPC symbol in the ordinary form: subclass, main group, subgroup ("G01N 33/53")."""
 
 LIFE_SCIENCES_AND_MATERIALS = {"Pharmaceuticals", "Biotechnology", "Measurement", "Analysis of biological materials",
                                "Materials, metallurgy"}
@@ -37,7 +42,8 @@ def synthetic_history(ranked):
     published, rank_overall, rank_sector and published_before (missing for a newcomer)."""
     synthetic = ranked[ranked["provenance"] == "synthetic"]
     before = synthetic[["year", "applicant", "published"]].assign(year=lambda rows: rows["year"] + 1)
-    history = synthetic.merge(before.rename(columns={"published": "published_before"}), on=["year", "applicant"], how="left")
+    before = before.rename(columns={"published": "published_before"})
+    history = synthetic.merge(before, on=["year", "applicant"], how="left")
     return history[history["year"] > ranked["year"].min()]
 
 
@@ -50,7 +56,8 @@ def test_no_synthetic_applicant_jumps_from_under_10_to_over_500(ranked):
 def test_no_synthetic_applicant_is_new_in_the_top_10(ranked):
     history = synthetic_history(ranked)
     new = history["published_before"].isna()
-    top = (history["rank_overall"] <= 10) | ((history["rank_sector"] <= 10) & history["sector"].isin(["business", "education"]))
+    in_sector_top = (history["rank_sector"] <= 10) & history["sector"].isin(["business", "education"])
+    top = (history["rank_overall"] <= 10) | in_sector_top
     assert history[new & top].empty, history[new & top]
 
 
@@ -64,7 +71,8 @@ def test_synthetic_applicants_above_20_mostly_change_by_a_factor_from_0_6_to_1_6
 
 
 def test_the_default_annual_reports_movers_make_no_implausible_jump(ranked):
-    cell = next(c for c in nbformat.read(NOTEBOOKS_DIR / "annual_rankings.ipynb", as_version=4).cells if c.cell_type == "code")
+    notebook = nbformat.read(NOTEBOOKS_DIR / "annual_rankings.ipynb", as_version=4)
+    cell = next(c for c in notebook.cells if c.cell_type == "code")
     parameters = {n.targets[0].id: ast.literal_eval(n.value) for n in ast.parse(cell.source).body}
     movers = biggest_movers(ranked, parameters["year"], count=10, among_top=2 * parameters["top_n"])
     synthetic = movers[movers["provenance"] == "synthetic"]
@@ -74,10 +82,10 @@ def test_the_default_annual_reports_movers_make_no_implausible_jump(ranked):
 
 
 def test_each_publication_has_one_to_four_ipc_symbols_on_all_its_rows(sql):
-    bad = sql(r"""
+    bad = sql(fr"""
         SELECT publication_number FROM demo GROUP BY publication_number
         HAVING count(DISTINCT ipc) <> 1 OR count(ipc) <> count(*)
-            OR NOT bool_and(regexp_full_match(ipc, '[A-H][0-9]{2}[A-Z] [0-9]{1,3}/[0-9]{2,3}(;[A-H][0-9]{2}[A-Z] [0-9]{1,3}/[0-9]{2,3}){0,3}'))
+            OR NOT bool_and(regexp_full_match(ipc, '{SYMBOL}(;{SYMBOL}){{0,3}}'))
         LIMIT 5""")
     assert bad.empty, bad
 
@@ -87,12 +95,12 @@ def fields_by_sector(sql):
     """Field shares of a sample of publications (WIPO's fractional count: each publication's
     distinct fields share it equally), by first-named applicant's sector."""
     concordance = read_concordance()
-    names = dict(zip(concordance.fields["field_number"], concordance.fields["field"]))
+    names = dict(zip(concordance.fields["field_number"], concordance.fields["field"], strict=True))
     sample = sql("""
         SELECT applicant_sector AS sector, ipc FROM demo
         WHERE applicant_sequence = 1 AND hash(publication_number) % 20 = 0""")
     rows = []
-    for sector, ipc in zip(sample["sector"], sample["ipc"]):
+    for sector, ipc in zip(sample["sector"], sample["ipc"], strict=True):
         fields = {concordance.field_of(symbol) for symbol in ipc.split(";")}
         rows += [(sector, names.get(field), 1 / len(fields)) for field in fields]
     return pd.DataFrame(rows, columns=["sector", "field", "weight"])
@@ -112,5 +120,7 @@ def test_field_shares_are_close_to_wipos(fields_by_sector):
 
 def test_universities_lean_to_life_sciences_and_materials(fields_by_sector):
     leaning = fields_by_sector.assign(lean=fields_by_sector["field"].isin(LIFE_SCIENCES_AND_MATERIALS))
-    shares = leaning.groupby(leaning["sector"] == "education").apply(lambda rows: (rows["weight"] * rows["lean"]).sum() / rows["weight"].sum())
+    leaning["lean_weight"] = leaning["weight"] * leaning["lean"]
+    totals = leaning.groupby(leaning["sector"] == "education")[["lean_weight", "weight"]].sum()
+    shares = totals["lean_weight"] / totals["weight"]
     assert shares[True] > 1.5 * shares[False]

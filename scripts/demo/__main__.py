@@ -11,7 +11,9 @@ from scripts.demo.generate import DEMO_SEED, generate_demo
 def main(argv=None):
     """Write the demo Parquet and its sidecar, printing progress to stderr and the path to stdout."""
     parser = argparse.ArgumentParser(prog="python -m scripts.demo", description=__doc__)
-    parser.add_argument("--output", type=Path, default=DEMO_DATA, help=f"where to write the Parquet (default: {DEMO_DATA})")
+    parser.add_argument(
+        "--output", type=Path, default=DEMO_DATA, help=f"where to write the Parquet (default: {DEMO_DATA})"
+    )
     parser.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed (default: the project's)")
     args = parser.parse_args(argv)
     print(generate_demo(args.output, args.seed, progress=lambda line: print(line, file=sys.stderr)))

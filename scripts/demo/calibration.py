@@ -52,7 +52,7 @@ def row_label(row):
 def year_volumes(figures):
     """Publications to generate per year: the `total` row of each year."""
     totals = figures[figures["table"] == "total"]
-    return dict(zip(totals["year"].astype(int), totals["count"].astype(int)))
+    return dict(zip(totals["year"].astype(int), totals["count"].astype(int), strict=True))
 
 
 def printed_rows(figures, year):
@@ -117,7 +117,10 @@ def slots(anchors, known_counts):
     for anchor in anchors:
         missing = anchor.rank - 1 - int((known_counts > anchor.count).sum()) - placed
         if missing < 0:
-            raise DemoCalibrationError(f"{anchor.label}: {anchor.rank - 1} applicants should count more, but {anchor.rank - 1 - missing} already do")
+            counting = anchor.rank - 1 - missing
+            raise DemoCalibrationError(
+                f"{anchor.label}: {anchor.rank - 1} applicants should count more, but {counting} already do"
+            )
         needed.append(missing)
         placed += missing
     return needed
@@ -126,8 +129,9 @@ def slots(anchors, known_counts):
 def fit_between(values, low, high, rng):
     """Move counts (sorted, highest first) into the open gap (low, high), keeping their order:
     those inside stay; those outside get counts drawn between the gap's edge they crossed and
-    the nearest count inside (or, with none inside, within NEAR_EDGE of that edge). Where no whole number lies between (2014: Stanford 113 at 201st, Columbia
-    112 at 206th), the table itself implies a tie with the count above, and so it is."""
+    the nearest count inside (or, with none inside, within NEAR_EDGE of that edge). Where
+    no whole number lies between (2014: Stanford 113 at 201st, Columbia 112 at 206th), the
+    table itself implies a tie with the count above, and so it is."""
     values = np.asarray(values, np.int64).copy()
     if high - low < 2:
         values[:] = high
@@ -150,10 +154,12 @@ def first_counts(size, anchors, needed, total, cap, rng):
     lowest printed rank and adds up to ``total`` (so that later years, which only carry
     counts forward, find the depth the table prints without a jump)."""
     fill, above = [], None
-    for anchor, number in zip(anchors, needed):
+    for anchor, number in zip(anchors, needed, strict=True):
         high = above.count if above else math.ceil(anchor.count * HEAD_RATIO)
         low = min(anchor.count + 1, high)
-        alpha = math.log(anchor.rank / above.rank) / math.log(high / anchor.count) if above and high > low else FILL_ALPHA
+        alpha = FILL_ALPHA
+        if above and high > low:
+            alpha = math.log(anchor.rank / above.rank) / math.log(high / anchor.count)
         fill.append(np.sort(power_law_counts(number, low, max(high, low + 1), alpha, rng))[::-1])
         above = anchor
     fill = np.concatenate([np.zeros(0, np.int64), *fill])
@@ -177,7 +183,7 @@ def fit_ranks(proposed, order, anchors, needed, cap, rng):
     latter marking those placed between anchors."""
     counts, ranked = np.asarray(proposed, np.int64).copy(), np.zeros(len(proposed), bool)
     start, above = 0, None
-    for anchor, size in zip(anchors, needed):
+    for anchor, size in zip(anchors, needed, strict=True):
         chosen = order[start:start + size]
         high = above.count if above else math.ceil(anchor.count * HEAD_RATIO)
         counts[chosen] = fit_between(counts[chosen], anchor.count, high, rng)
@@ -193,7 +199,7 @@ def tail_caps(figures, year, anchors_all):
     for universities, below the most WIPO printed for any university in any year (so that a
     year without an educational table, 2017, gets no implausible synthetic leader)."""
     if not anchors_all:
-        raise DemoCalibrationError(f"{year}: no printed rank among all applicants bounds the applicants below the table")
+        raise DemoCalibrationError(f"{year}: no printed rank among all applicants bounds those below the table")
     overall = anchors_all[-1].count - 1
     largest_university = int(figures.loc[figures["table"] == "edu", "count"].max())
     return {"education": min(int(printed_rows(figures, year)["count"].min()), largest_university) - 1, "other": overall}
@@ -244,7 +250,9 @@ def check_published_ranks(dataset, figures):
         except UnknownInstitutionError:
             applicant = None
         if (row.year, applicant) not in ranked.index:
-            raise DemoCalibrationError(f"{row_label(row)}: not among the demo data's first-named applicants of {row.year}")
+            raise DemoCalibrationError(
+                f"{row_label(row)}: not among the demo data's first-named applicants of {row.year}"
+            )
         found = ranked.loc[(row.year, applicant)]
         expected = {"published": row.count, "sector": TABLE_SECTORS[row.table], "provenance": "published"}
         expected["rank_sector" if row.table == "edu" else "rank_overall"] = row.rank

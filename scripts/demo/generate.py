@@ -45,7 +45,8 @@ def year_by_year(figures, seed, progress):
         synthetic = year_synthetic(plan, history, identities, rng)
         history = History(plan, synthetic, history.shapes if history else shapes_of(synthetic))
         planted = plan.planted.assign(identity=-1)
-        years.append(pd.concat([planted, synthetic.assign(provenance="synthetic", name=None)], ignore_index=True).assign(year=year))
+        synthetic_rows = synthetic.assign(provenance="synthetic", name=None)
+        years.append(pd.concat([planted, synthetic_rows], ignore_index=True).assign(year=year))
         progress(f"{year}: {plan.volume:,} publications, {len(years[-1]):,} first-named applicants")
     return pd.concat(years, ignore_index=True), identities, rng
 
@@ -57,7 +58,8 @@ def name_applicants(applicants, identities, figures):
     synthetic = (applicants["identity"] >= 0).to_numpy()
     ids = applicants.loc[synthetic, "identity"].to_numpy()
     table["numbers"] = number_identities(table, np.bincount(ids, applicants.loc[synthetic, "published"], len(table)))
-    names, planted_ids, synthetic_ids = spell_all(table, table["numbers"].to_numpy(), applicants.loc[~synthetic, "name"])
+    planted_names = applicants.loc[~synthetic, "name"]
+    names, planted_ids, synthetic_ids = spell_all(table, table["numbers"].to_numpy(), planted_names)
     check_names(names, synthetic_ids, figures)
     name_ids = np.full((len(applicants), len(NAME_IDS)), -1, np.int64)
     name_ids[synthetic] = synthetic_ids[ids]
@@ -67,7 +69,10 @@ def name_applicants(applicants, identities, figures):
     kinds = applicants["sector"].map(SECTOR_KINDS).fillna(PRINTED_KIND).to_numpy(object)
     companies = synthetic & (applicants["sector"] == "business").to_numpy()
     kinds[companies] = pd.Series(business_words(numbers[companies])).map(BUSINESS_KINDS).to_numpy()
-    named = applicants.assign(kind=pd.Series(kinds).map({k: i for i, k in enumerate(KINDS)}).to_numpy(), unclassified=synthetic & unclassified(applicants["sector"], numbers))
+    named = applicants.assign(
+        kind=pd.Series(kinds).map({k: i for i, k in enumerate(KINDS)}).to_numpy(),
+        unclassified=synthetic & unclassified(applicants["sector"], numbers),
+    )
     named[NAME_IDS] = name_ids
     return named, names
 

@@ -67,7 +67,7 @@ def field_symbols(rng):
     concordance's patterns; returns (field names in FIELD_SHARES order, symbols, an array
     of shape fields × VOCABULARY indexing them)."""
     concordance = read_concordance()
-    names = dict(zip(concordance.fields["field_number"], concordance.fields["field"]))
+    names = dict(zip(concordance.fields["field_number"], concordance.fields["field"], strict=True))
     fields = list(FIELD_SHARES)
     if sorted(fields) != sorted(names.values()):
         raise DemoCalibrationError(f"FIELD_SHARES does not name the concordance's {len(names)} fields")
@@ -79,7 +79,7 @@ def field_symbols(rng):
         prefixes = np.array(by_field[name])[rng.integers(0, len(by_field[name]), VOCABULARY)]
         groups = rng.choice(MAIN_GROUPS, VOCABULARY)
         subgroups = rng.choice(SUBGROUPS, VOCABULARY)
-        for prefix, group, subgroup in zip(prefixes, groups, subgroups):
+        for prefix, group, subgroup in zip(prefixes, groups, subgroups, strict=True):
             main = int(prefix[4:].strip().rstrip("/")) if len(prefix) > 4 else group
             symbols.append(f"{prefix[:4]} {main}/{subgroup}")
     return fields, symbols, np.arange(len(symbols)).reshape(len(fields), VOCABULARY)
@@ -108,7 +108,8 @@ def draw_ipc(kinds, rng):
     for kind in range(len(KINDS)):
         mine = np.flatnonzero(kinds == kind)
         cumulative = np.cumsum(profiles[kind])
-        drawn[mine] = np.minimum(np.searchsorted(cumulative, rng.random((len(mine), 4)) * cumulative[-1]), len(fields) - 1)
+        picked = np.searchsorted(cumulative, rng.random((len(mine), 4)) * cumulative[-1])
+        drawn[mine] = np.minimum(picked, len(fields) - 1)
     main, further = drawn[:, 0], drawn[:, 1:]
     field = np.column_stack([main, np.where(rng.random((size, 3)) < SAME_FIELD, main[:, None], further)])
     start, step = rng.integers(0, VOCABULARY, size), rng.integers(1, VOCABULARY // 4, size)

@@ -54,15 +54,19 @@ def synthetic_spellings(sector, country, number):
                  f"Demo {word} {country}-{number:04d}, {reordered}"])
     if sector == "education":
         return (f"Demo University {country}-{number:04d}",
-                [f"DEMO UNIV {country}-{number:04d}", f"Demo Univ. {country} {number:04d}", f"The Demo University {country}-{number:04d}"])
+                [f"DEMO UNIV {country}-{number:04d}", f"Demo Univ. {country} {number:04d}",
+                 f"The Demo University {country}-{number:04d}"])
     if sector == "government":
         return (f"Demo Research Institute {country}-{number:04d}",
-                [f"DEMO RES INST {country}-{number:04d}", f"Demo Research Inst. {country}-{number:04d}", f"The Demo Research Institute {country} {number:04d}"])
+                [f"DEMO RES INST {country}-{number:04d}", f"Demo Research Inst. {country}-{number:04d}",
+                 f"The Demo Research Institute {country} {number:04d}"])
     if sector == "individual":
         return (f"DEMO, Person {country}-{number:05d}",
-                [f"Demo, Person {country}-{number:05d}", f"DEMO Person {country} {number:05d}", f"DEMO, PERSON {country}-{number:05d}"])
+                [f"Demo, Person {country}-{number:05d}", f"DEMO Person {country} {number:05d}",
+                 f"DEMO, PERSON {country}-{number:05d}"])
     return (f"Demo Foundation {country}-{number:04d}",
-            [f"DEMO FOUNDATION {country}-{number:04d}", f"The Demo Foundation {country}-{number:04d}", f"Demo Foundation {country} {number:04d}"])
+            [f"DEMO FOUNDATION {country}-{number:04d}", f"The Demo Foundation {country}-{number:04d}",
+             f"Demo Foundation {country} {number:04d}"])
 
 
 def number_identities(identities, totals):
@@ -87,7 +91,8 @@ def spell_all(identities, numbers, planted_names):
     names = list(dict.fromkeys(planted_names))
     planted_ids = {name: i for i, name in enumerate(names)}
     synthetic_ids = np.full((len(identities), len(NAME_IDS)), -1, np.int64)
-    for row, (sector, country, number) in enumerate(zip(identities["sector"].tolist(), identities["country"].tolist(), numbers.tolist())):
+    rows = zip(identities["sector"].tolist(), identities["country"].tolist(), numbers.tolist(), strict=True)
+    for row, (sector, country, number) in enumerate(rows):
         main, variants = synthetic_spellings(sector, country, number)
         spellings = [main, *variants] if number % 10 == WITH_VARIANTS else [main]
         synthetic_ids[row, :len(spellings)] = range(len(names), len(names) + len(spellings))

@@ -31,7 +31,7 @@ def origin_shares(figures, year):
     others += sorted(c for c in COUNTRY_CODES if c not in shares and c not in others)
     spread = np.arange(1, len(others) + 1, dtype=float) ** -ORIGIN_TAIL_EXPONENT
     spread *= (1.0 - sum(shares.values())) / spread.sum()
-    return pd.Series({**shares, **dict(zip(others, spread))})
+    return pd.Series({**shares, **dict(zip(others, spread, strict=True))})
 
 
 def synthetic_weights(shares, volume, taken):

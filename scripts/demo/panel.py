@@ -1,10 +1,11 @@
 """Synthetic applicants that live from year to year, as real ones do.
 
 Each year an applicant's publications are last year's times a bounded random growth
-(×0.6 to ×1.6; small applicants move by a few publications, and one that falls to none
-leaves), with its country's trend; new applicants enter small. Then the counts are fitted
-around the printed figures (``calibration``) and the sectors' totals matched by single
-publications among the applicants below the printed ranks.
+(×0.6 to ×1.6; small applicants move by a few publications, and some leave), with its
+country's trend; new applicants enter small. Outside education, the sector then takes the
+first year's spread of counts in that order (follow_shape), so that no sector drifts; the
+counts are fitted around the printed figures (``calibration``) and the sectors' totals
+matched by single publications among the applicants below the printed ranks.
 """
 
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ ENTRANT_MEAN, ENTRANT_CAP = 1.5, 40
 """New applicants publish 1.5 applications on average and at most 40 (nor as many as the
 tenth largest applicant of their sector), so that none enters at the top."""
 
-SCALE_BAND = (0.8, 1.25)
+DRIFT_BAND = (0.8, 1.25)
 """How far a country's trend may move its applicants in one year."""
 
 
@@ -136,7 +137,8 @@ def follow_shape(synthetic, shapes, plan, rng):
     for sector, shape in shapes.items():
         members = np.flatnonzero(sectors == sector)
         order = members[np.lexsort((tiebreak[members], -proposed[members]))]
-        values = np.interp((np.arange(len(order)) + 0.5) / len(order), (np.arange(len(shape)) + 0.5) / len(shape), shape)
+        quantiles = (np.arange(len(order)) + 0.5) / len(order)
+        values = np.interp(quantiles, (np.arange(len(shape)) + 0.5) / len(shape), shape)
         values *= plan.budgets[sector] / values.sum()
         proposed[order] = np.maximum(np.floor(values + rng.random(len(values))), 1)
     return proposed
@@ -165,7 +167,7 @@ def story_order(order, countries, needed, plan):
         count, country = int(story["published"].iloc[0]), story["country"].iloc[0]
         education = plan.planted[plan.planted["sector"] == "education"]
         rivals = int(((education["country"] == country) & (education["published"] > count)).sum())
-        block = sum(size for anchor, size in zip(plan.anchors_education, needed) if anchor.count >= count)
+        block = sum(size for anchor, size in zip(plan.anchors_education, needed, strict=True) if anchor.count >= count)
         inside = countries[order] == country
         wanted, have = rank - 1 - rivals, int(inside[:block].sum())
         leave_mask = inside if have > wanted else ~inside
@@ -198,7 +200,9 @@ def calibrate(synthetic, plan, first, rng):
     education = order_of("education")
     needed = slots(plan.anchors_education, planted.loc[planted["sector"] == "education", "published"])
     if first and plan.anchors_education:
-        counts[education] = first_counts(len(education), plan.anchors_education, needed, plan.budgets["education"], plan.caps["education"], rng)
+        counts[education] = first_counts(
+            len(education), plan.anchors_education, needed, plan.budgets["education"], plan.caps["education"], rng
+        )
     education = story_order(education, countries, needed, plan)
     counts, placed = fit_ranks(counts, education, plan.anchors_education, needed, plan.caps["education"], rng)
     ranked |= placed
@@ -208,7 +212,9 @@ def calibrate(synthetic, plan, first, rng):
     known = np.concatenate([planted["published"].to_numpy(), counts[sectors != "business"]])
     needed = slots(plan.anchors_all, known)
     if first:
-        counts[business] = first_counts(len(business), plan.anchors_all, needed, plan.budgets["business"], plan.caps["other"], rng)
+        counts[business] = first_counts(
+            len(business), plan.anchors_all, needed, plan.budgets["business"], plan.caps["other"], rng
+        )
     counts, placed = fit_ranks(counts, business, plan.anchors_all, needed, plan.caps["other"], rng)
     ranked |= placed
     for sector in SECTORS:
@@ -238,7 +244,7 @@ def year_synthetic(plan, history, identities, rng):
                                    "country": pd.Series([], dtype=object), "proposed": pd.Series([], dtype=np.int64)})
         caps["business"] = plan.anchors_all[0].count - 1
     else:
-        incumbents = evolve(history.applicants, (plan.weights / history.plan.weights).clip(*SCALE_BAND), rng)
+        incumbents = evolve(history.applicants, (plan.weights / history.plan.weights).clip(*DRIFT_BAND), rng)
     entrants = []
     for sector in SECTORS:
         mine = incumbents[incumbents["sector"] == sector]
@@ -264,4 +270,5 @@ def shapes_of(synthetic):
     universities: the first year's table takes their top 20, so the synthetic ones' shape
     lacks a head that later years need; they follow their own growth alone."""
     rows = synthetic[synthetic["sector"] != "education"]
-    return {sector: np.sort(group["published"].to_numpy())[::-1].astype(float) for sector, group in rows.groupby("sector")}
+    return {sector: np.sort(group["published"].to_numpy())[::-1].astype(float)
+            for sector, group in rows.groupby("sector")}

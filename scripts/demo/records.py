@@ -80,7 +80,8 @@ def assemble(applicants, names, publications, rng):
     variants = applicants[NAME_IDS[1:]].to_numpy()[applicant]
     pick = rng.integers(0, variants.shape[1], len(applicant))
     use_variant = (variants[:, 0] >= 0) & (rng.random(len(applicant)) < VARIANT_SHARE)
-    name_ids = np.where(use_variant, variants[np.arange(len(applicant)), pick], applicants["name_id"].to_numpy()[applicant])
+    main_ids = applicants["name_id"].to_numpy()[applicant]
+    name_ids = np.where(use_variant, variants[np.arange(len(applicant)), pick], main_ids)
     sector_codes = applicants["sector"].map(SECTORS.index).to_numpy()[applicant]
     unclassified = applicants["unclassified"].to_numpy()[applicant]
     numbers_text = pc.binary_join_element_wise("WO", pa.array(publications.numbers).cast(pa.string()), "")
