@@ -53,12 +53,17 @@ def wo_digits_sql(parts):
     )
 
 
+LAST_TWO_DIGIT_YEAR = 2003
+"""WO numbers carry a four-digit year from 2004 on: "WO 20/180000" is no number of 2020."""
+
+
 def wo_number_sql(year="wo_year", serial="wo_serial"):
     """SQL: the canonical WO number (WO + 4-digit year + 6-digit serial), or NULL, from the
-    columns that wo_digits_sql made."""
+    columns that wo_digits_sql made. A two-digit year is 1978–1999 or 2000–2003."""
     full_year = (
         f"CASE WHEN length({year}) = 4 THEN {year} WHEN length({year}) = 2 AND CAST({year} AS INTEGER) >= "
-        f"{FIRST_PCT_YEAR % 100} THEN '19' || {year} WHEN length({year}) = 2 THEN '20' || {year} END"
+        f"{FIRST_PCT_YEAR % 100} THEN '19' || {year} "
+        f"WHEN length({year}) = 2 AND CAST({year} AS INTEGER) <= {LAST_TWO_DIGIT_YEAR % 100} THEN '20' || {year} END"
     )
     return f"CASE WHEN length({serial}) BETWEEN 1 AND 6 THEN 'WO' || ({full_year}) || lpad({serial}, 6, '0') END"
 

@@ -215,3 +215,10 @@ def test_several_problems_are_listed_with_their_files_and_lines(tmp_path):
         f"  - {second} line 3, applicant_sequence: '1.5' is not a whole number from 1",
     ]
     assert caught.value.total == 3
+
+
+@pytest.mark.parametrize("number", ["WO 04/012345", "WO20180000", "WO 77/12345", "WO2018", "WO 2018/1234567"])
+def test_a_wo_number_that_no_year_could_have_written_is_an_error(tmp_path, number):
+    # Two-digit years ran from 1978 to 2003; from 2004 the year has four digits and the serial six.
+    rows = f"{number},2018-01-04,Alpha,CN,1,A1\n"
+    assert error(tmp_path, rows) == f"{tmp_path / 'records.csv'} line 2, publication_number: '{number}' is not a WO publication number (WO2015075742)"
