@@ -26,6 +26,23 @@ class Details:
     no_fields_reason: str | None
 
 
+    def notes(self):
+        """The one line a report prints where the data cannot be divided by field."""
+        return [self.no_fields_reason] if self.no_fields_reason else []
+
+    def institution_fields(self, institution, year, top=12):
+        """The institution's leading fields in ``year`` (analysis.fields.institution_fields), or
+        None without IPC codes, so that the report shows no empty table."""
+        from analysis.fields import institution_fields
+
+        return None if self.fields is None else institution_fields(self.fields, institution, year).head(top)
+
+    def annual_fields(self, year):
+        """The year by field of technology (analysis.fields.annual_fields), or None without IPC codes."""
+        from analysis.fields import annual_fields, read_concordance
+
+        return None if self.fields is None else annual_fields(self.fields, read_concordance(), year)
+
 def application_details(dataset, years):
     """The Details of ``years`` (a report's year and the one before) of a dataset from
     load_dataset(...): read once, then from the cache."""
@@ -84,3 +101,4 @@ def _read_applications(dataset, years):
     connection.close()
     applications["country"] = applications["country"].astype(object).where(applications["country"].notna(), None)
     return applications
+

@@ -180,3 +180,19 @@ def what_counts(dataset):
             "have an applicant with no known country: shown as —, left out of country rankings."
         )
     return lines
+
+
+def data_source(dataset):
+    """Name the data in a line: its files and their formats ('pct_publications.parquet (canonical)')."""
+    from pathlib import Path
+
+    files = [f"{Path(f.path).name} ({f.format})" for f in dataset.summary.files]
+    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    return shown or "no file"
+
+
+def method_sentences(dataset, year):
+    """What counts, and how much of the PCT system the data holds in ``year``: the method section's words."""
+    from analysis.coverage import year_coverage
+
+    return [*what_counts(dataset), year_coverage(dataset.summary, year).sentence()]

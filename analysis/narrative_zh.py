@@ -4,6 +4,7 @@
 在全部PCT申请人中排名第836位。"
 """
 
+from analysis.errors import OptionError
 from analysis.narrative import format_count
 from analysis.rules import RULES
 
@@ -80,3 +81,19 @@ def change_sentence_zh(profile, name_zh=None):
     else:
         place = f"在全球{sector}中的排名{'上升' if moved > 0 else '下降'}{abs(moved)}位（{before.year}年为第{before.rank_sector}位）"
     return f"申请量{count}；{place}。"
+
+
+LANGUAGES = ("auto", "en", "zh")
+"""A report's ``lang``: "auto" adds the Chinese sentences for a Chinese institution."""
+
+
+def chinese_sentences(profile, lang="auto", name_zh=None):
+    """The headline and change sentence in Chinese where the report asks for them, else none.
+
+    ``lang`` "zh" always adds them, "en" never, "auto" for a Chinese institution.
+    """
+    if lang not in LANGUAGES:
+        raise OptionError(f"lang {lang!r} is not one of {', '.join(LANGUAGES)}")
+    if lang == "en" or (lang == "auto" and profile.country != "CN"):
+        return []
+    return [headline_zh(profile, name_zh), change_sentence_zh(profile, name_zh)]

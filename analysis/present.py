@@ -194,8 +194,11 @@ def table(df, name, caption, highlight=None, columns=None, names=()):
     column to header; all columns but ``provenance`` by default. Rows whose applicant is
     ``highlight`` are marked; a provenance column becomes a mark after the applicant's
     name, explained below the table, and stays in the JSON data. ``names`` (and
-    ``highlight``) are isolated and shortened where the caption mentions them.
+    ``highlight``) are isolated and shortened where the caption mentions them. ``df`` None
+    (a section the data cannot fill, whose reason the report states) shows nothing.
     """
+    if df is None:
+        return None
     html = table_html(df, caption, highlight, columns, names)
     return Output(html, f"{caption} ({len(df):,} rows)", {TABLE_MIMETYPE: _table_data(df, name, caption, columns)})
 
@@ -374,11 +377,14 @@ def provenance(dataset):
     The inputs with their SHA-256 checksums, and the counting and ranking rules; the
     renderer adds the notebook's parameters from papermill's record of them.
     """
-    inputs = [{"path": shown_path(item.path), "sha256": item.sha256} for item in dataset.inputs]
+    inputs = [
+        {"path": shown_path(item.path), "sha256": item.sha256, **({"format": item.format} if item.format else {})}
+        for item in dataset.inputs
+    ]
     counting = dataset.counting
     inputs_html = "".join(
-        f'<li><code>{escape(item["path"])}</code><br><span class="checksum">SHA-256 '
-        f'<code>{escape(item["sha256"])}</code></span></li>'
+        f'<li><code>{escape(item["path"])}</code>{escape(" (" + item["format"] + ")") if "format" in item else ""}'
+        f'<br><span class="checksum">SHA-256 <code>{escape(item["sha256"])}</code></span></li>'
         for item in inputs
     )
     html = (

@@ -17,18 +17,20 @@
 year = 2018
 data_path = None
 column_map = None
+source = None
 counting = "first-named"
 top_n = 50
 country = "CN"
 
 # %%
-from analysis import charts, present, summary
+from analysis import charts, partners, present, summary
 from analysis.dataset import load_dataset
-from analysis.narrative import country_name, sector_in_country
+from analysis.details import application_details
+from analysis.narrative import method_sentences, sector_in_country
 from analysis.ranking import ranking_table
 
 # %%
-dataset = load_dataset(data_path, counting=counting, column_map=column_map)
+dataset = load_dataset(data_path, counting=counting, column_map=column_map, source=source)
 
 # %%
 present.title(f"PCT rankings {year}", subtitle=f"Published PCT applications by applicant, the way WIPO ranks them")
@@ -115,6 +117,58 @@ present.figure(
 present.table(country_shares, "country_shares", f"Published PCT applications by country, {year}", columns=["label", "applicants", "published", "share"])
 
 # %% [markdown]
+# ## Fields of technology
+#
+# The year's applications by WIPO's 35 fields of technology and its five sectors of technology, the fields that grew fastest since the year before, and the leading applicant of each field. An application classified in several fields is divided equally among them, as in WIPO's statistics by field.
+
+# %%
+details = application_details(dataset, [year - 1, year])
+by_field = details.annual_fields(year)
+present.paragraphs(*details.notes())
+
+# %%
+present.table(by_field and by_field.by_sector, "technology_sectors", f"Published PCT applications by sector of technology, {year}")
+
+# %%
+present.table(
+    by_field and by_field.by_field,
+    "fields",
+    f"Published PCT applications by field of technology, {year}",
+    columns=["field", "tech_sector", "applications", "share", "applications_previous", "growth"],
+)
+
+# %%
+present.table(
+    by_field and by_field.fastest,
+    "fastest_fields",
+    f"Fastest-growing fields of technology, {year - 1} to {year}",
+    columns=["field", "applications_previous", "applications", "growth"],
+)
+
+# %%
+present.table(
+    by_field and by_field.leaders,
+    "field_leaders",
+    f"Leading applicant of each field of technology, {year}",
+    columns=["field", "applicant", "country", "sector", "applications"],
+)
+
+# %% [markdown]
+# ## Co-applications
+#
+# How many applications name more than one applicant, and how often universities file together with businesses, by the university's country.
+
+# %%
+present.table(partners.co_application_share(details.applications), "co_applications", "Applications with more than one applicant")
+
+# %%
+present.table(
+    partners.university_business(details.applications, year).head(15),
+    "university_business",
+    f"University–business co-applications by country of the university, {year}",
+)
+
+# %% [markdown]
 # ## Biggest movers
 #
 # The applicants that climbed or fell furthest among all applicants since the year before. Only applicants with published applications in both years, and ranked among the leaders in at least one of them, are compared: further down, one application more or less moves an applicant by hundreds of places.
@@ -136,6 +190,9 @@ present.table(movers, "movers", f"Biggest moves in rank among all applicants, {y
 # ## Methods and data
 #
 # Applications are counted by the year in which they were published, not the year they were filed. Applicant names are harmonised with a reviewed alias table before counting. Figures marked † reproduce what WIPO published; figures marked ‡ are synthetic demonstration data and describe no real applicant's activity.
+
+# %%
+present.paragraphs(*method_sentences(dataset, year))
 
 # %%
 present.table(summary.provenance_counts(dataset.ranked, year), "sources", f"Where the figures for {year} come from")

@@ -18,20 +18,26 @@ year = 2018
 institution = "Dalian University of Technology"
 data_path = None
 column_map = None
+source = None
 counting = "first-named"
 top_n = 50
+lang = "auto"
 
 # %%
-from analysis import charts, present, summary
+from analysis import card, charts, partners, present, summary
 from analysis.dataset import load_dataset
-from analysis.narrative import change_sentence, headline, sector_in_country
+from analysis.details import application_details
+from analysis.narrative import change_sentence, data_source, headline, method_sentences, sector_in_country
+from analysis.narrative_zh import chinese_sentences
 from analysis.profile import institution_profile
 from analysis.ranking import ranking_table
+from analysis.registry import read_registry
 from analysis.schema import SECTOR_LABELS
 
 # %%
-dataset = load_dataset(data_path, counting=counting, column_map=column_map)
+dataset = load_dataset(data_path, counting=counting, column_map=column_map, source=source)
 profile = institution_profile(dataset, institution, year)
+name_zh = read_registry().name_zh(profile.institution)
 
 # %%
 present.title(
@@ -44,7 +50,13 @@ present.title(
 present.paragraphs(headline(profile), change_sentence(profile), names=[profile.institution])
 
 # %%
+present.paragraphs(*chinese_sentences(profile, lang, name_zh), names=[profile.institution])
+
+# %%
 present.key_figures(profile)
+
+# %%
+card.show_card(profile, counting, data_source(dataset), name_zh)
 
 # %% [markdown]
 # ## Trend over the years
@@ -121,9 +133,60 @@ present.table(
 )
 
 # %% [markdown]
+# ## Fields of technology
+#
+# The institution's applications by field of technology (WIPO's 35 fields), its share in each field against the share of that field among all applications of its sector worldwide, and its rank among its sector in each field. The specialisation index divides the first share by the second: above 1, the institution files relatively more in that field than institutions of its kind do.
+
+# %%
+details = application_details(dataset, [year - 1, year])
+present.paragraphs(*details.notes())
+
+# %%
+present.table(
+    details.institution_fields(profile.institution, year),
+    "fields",
+    f"{profile.institution}: leading fields of technology, {year}",
+    columns=["field", "tech_sector", "applications", "share", "sector_share", "specialisation", "rank_in_sector"],
+    names=[profile.institution],
+)
+
+# %% [markdown]
+# ## Partners
+#
+# The co-applicants named on the institution's applications, by sector, and how many of its applications it filed with a partner. Every applicant named counts as a partner, whatever the counting rule.
+
+# %%
+present.table(
+    partners.partnership_share(details.applications, profile.institution),
+    "partnership_share",
+    f"{profile.institution}: applications filed with a partner",
+    names=[profile.institution],
+)
+
+# %%
+present.table(
+    partners.partner_sectors(details.applications, profile.institution),
+    "partner_sectors",
+    f"{profile.institution}: partners by sector",
+    names=[profile.institution],
+)
+
+# %%
+present.table(
+    partners.institution_partners(details.applications, profile.institution).head(15),
+    "partners",
+    f"{profile.institution}: co-applicants, {year - 1}–{year}",
+    columns=["year", "partner", "sector", "country", "applications"],
+    names=[profile.institution],
+)
+
+# %% [markdown]
 # ## Methods and data
 #
 # Applications are counted by the year in which they were published, not the year they were filed. Applicant names are harmonised with a reviewed alias table before counting. Figures marked † reproduce what WIPO published; figures marked ‡ are synthetic demonstration data and describe no real applicant's activity.
+
+# %%
+present.paragraphs(*method_sentences(dataset, year))
 
 # %%
 present.table(summary.provenance_counts(dataset.ranked, year), "sources", f"Where the figures for {year} come from")

@@ -24,8 +24,7 @@ number``. Each row is a family, and its cells hold several values on separate li
 
 from analysis.load import sql_string
 from analysis.sources.files import column
-from analysis.sources.patentscope import ipc_joined, read_files, row_label
-from analysis.sources.records import parse_date, raw_select, split_cells, trimmed
+from analysis.sources.records import ipc_joined, parse_date, raw_select, read_files, row_label, split_cells, trimmed
 
 HEADER = ("Publication number", "Applicants", "Publication date", "Family number")
 LINE = "\n"

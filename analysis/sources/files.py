@@ -9,8 +9,8 @@ banner rows, and scanning a sheet or a delimited file into a table of text colum
 
 import atexit
 import codecs
-import errno
 import csv
+import errno
 import glob
 import io
 import shutil
@@ -32,7 +32,11 @@ HEAD_BYTES = 256 * 1024
 """How much of a text file is decoded to find its header and delimiter."""
 HEAD_ROWS = 40
 DELIMITERS = (",", ";", "\t", "|")
+WIDTH_CHECK_BYTES = 256 * 1024**2
+"""Text files up to this size have every row's field count checked in Python too."""
 LEGACY_ENCODINGS = ("cp1252", "mac_roman", "latin-1")
+NEVER_NULL = "\x01pct-no-null\x01"
+"""A null string that no file holds, so that every empty field is a field."""
 
 
 def check_regular_file(path, what="input", max_bytes=MAX_INPUT_BYTES, error=InputFileError):
@@ -255,6 +259,33 @@ def _cell_text(cell):
     return str(cell)
 
 
+def check_widths(head, header_index, delimiter):
+    """Raise InputFileError at the first record of a text file whose number of fields is not
+    the header's, naming the line an editor shows (a record may span lines).
+
+    DuckDB's reader lets through one extra field when the row's last cell is empty (it
+    takes it for a trailing delimiter) and would shift the row's values, so files up to
+    WIDTH_CHECK_BYTES (every export) are read once more here; larger ones rely on DuckDB.
+    """
+    if head.kind != "text" or head.path.stat().st_size > WIDTH_CHECK_BYTES:
+        return
+    with open(head.path, encoding=head.encoding, newline="") as handle:
+        records = csv.reader(handle, delimiter=delimiter, strict=True)
+        for _ in range(header_index):
+            next(records, None)
+        start = 1
+        try:
+            width = len(next(records, []))
+            start = records.line_num + 1
+            for record in records:
+                if record and len(record) != width:
+                    raise InputFileError(f"{head.path} line {start}: {len(record)} fields where the header has {width}")
+                start = records.line_num + 1
+        except csv.Error as error:
+            reason = "a quoted field is never closed" if "end of data" in str(error) else f"cannot be read ({error})"
+            raise InputFileError(f"{head.path} line {start}: {reason}") from None
+
+
 # Scanning ---------------------------------------------------------------------------------
 
 
@@ -302,16 +333,19 @@ class Scanner:
     def _scan_text(self, head, header_index, delimiter, name):
         rows = head.rows(delimiter)
         _check_header_index(head, header_index, len(rows))
+        check_widths(head, header_index, delimiter)
         names = header_names(head.path, rows[header_index])
         path = utf8_copy(head.path, head.encoding)
         columns = "{" + ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in names) + "}"
-        relation = (
-            f"read_csv({sql_string(path)}, header=true, auto_detect=false, skip={header_index}, columns={columns}, "
-            f"delim={sql_string(delimiter)}, quote='\"', escape='\"', strict_mode=true, null_padding=false)"
+        options = (
+            f"{sql_string(path)}, header=true, auto_detect=false, skip={header_index}, columns={columns}, "
+            f"delim={sql_string(delimiter)}, quote='\"', escape='\"', strict_mode=true, null_padding=false"
         )
-        self.connection.execute(f"CREATE VIEW {name}_records AS SELECT row_number() OVER () AS _pct_record, * FROM {relation}")
+        self.connection.execute(f"CREATE VIEW {name}_records AS SELECT row_number() OVER () AS _pct_record, * FROM read_csv({options})")
         try:
-            records = self.connection.execute(f"SELECT count(*) FROM {name}_records").fetchall()[0][0]
+            # DuckDB takes a trailing empty field ("a,b,c,") for no field, unless an empty field
+            # is text rather than NULL: the check reads with a null string no file holds.
+            records = self.connection.execute(f"SELECT count(*) FROM read_csv({options}, nullstr={sql_string(NEVER_NULL)})").fetchall()[0][0]
         except duckdb.Error as error:
             raise explain_duckdb_error(head.path, error, header_index, (path, delimiter, len(names))) from None
         lines = None if _line_count(path) == records + header_index + 1 else _record_lines(path, delimiter, header_index)

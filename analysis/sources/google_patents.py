@@ -25,8 +25,7 @@ import re
 from analysis.load import sql_string
 from analysis.names import CORPORATE_SUFFIXES, normalise_name
 from analysis.sources.files import column
-from analysis.sources.patentscope import read_files, row_label
-from analysis.sources.records import parse_date, raw_select, split_cells, trimmed
+from analysis.sources.records import parse_date, raw_select, read_files, row_label, split_cells, trimmed
 
 HEADER = ("id", "assignee", "publication date", "result link")
 SEPARATOR = ", "

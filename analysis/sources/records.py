@@ -7,7 +7,9 @@ read: its date pattern, how it splits a cell of several applicants, where it wri
 country.
 """
 
+from analysis.errors import SchemaError
 from analysis.load import sql_string
+from analysis.sources.files import table_columns
 
 RAW_COLUMNS = {
     "_file": "VARCHAR",  # the file as the user named it, for messages
@@ -103,3 +105,31 @@ def split_cells(select_sql, separator, columns=("applicant_name",)):
         FROM (SELECT *, {parts} AS parts, len({parts}) AS n{other_columns},
                      unnest(range(1, greatest(len({parts}), 1) + 1)) AS i
               FROM ({select_sql}))"""
+
+
+def read_files(reader, heads, header, title, select):
+    """SQL over every file: each scanned below its header and turned into raw records by
+    ``select(reader, head, table, names)``. A file forced to this format without the
+    header is a SchemaError naming it."""
+    selects = []
+    for head in heads:
+        found = head.find_header(header)
+        if found is None:
+            raise SchemaError(
+                f"{head.path}: not a {title} export; its first rows hold no header with {', '.join(header)}"
+            )
+        table = reader.scanner.scan(head, *found)
+        selects.append(select(reader, head, table, table_columns(reader.connection, table)))
+    return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
+
+
+def row_label(head):
+    """How messages name a row: a text file's line, a workbook's row."""
+    return "line" if head.kind == "text" else "row"
+
+
+def ipc_joined(expression):
+    """SQL: the IPC symbols of a cell, whatever separates them (";", ",", line breaks), joined
+    by ";" as the records contract wants; spaces inside a symbol ("G06F 3/01") are kept."""
+    parts = f"regexp_split_to_array(coalesce(CAST({expression} AS VARCHAR), ''), '[;,\\r\\n]+')"
+    return f"NULLIF(array_to_string(list_filter(list_transform({parts}, lambda s: {trimmed('s')}), lambda s: s IS NOT NULL), ';'), '')"
