@@ -5,7 +5,7 @@ need every (publication, applicant) row with its IPC codes: they are read again 
 inputs only when a report asks for them, and kept in the cache beside the ranked result.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -35,13 +35,29 @@ class Details:
         None without IPC codes, so that the report shows no empty table."""
         from analysis.fields import institution_fields
 
-        return None if self.fields is None else institution_fields(self.fields, institution, year).head(top)
+        if self.fields is None:
+            return None
+        table = institution_fields(self.fields, institution, year).head(top)
+        return _in_percent(table, ("share", "sector_share")).round({"specialisation": 2})
 
     def annual_fields(self, year):
         """The year by field of technology (analysis.fields.annual_fields), or None without IPC codes."""
         from analysis.fields import annual_fields, read_concordance
 
-        return None if self.fields is None else annual_fields(self.fields, read_concordance(), year)
+        if self.fields is None:
+            return None
+        found = annual_fields(self.fields, read_concordance(), year)
+        return replace(
+            found,
+            by_field=_in_percent(found.by_field, ("share", "growth")),
+            by_sector=_in_percent(found.by_sector, ("share",)),
+            fastest=_in_percent(found.fastest, ("growth",)),
+        )
+
+def _in_percent(table, columns):
+    """Shares and growth as the report's tables show them: percent, one decimal."""
+    return table.assign(**{column: (table[column].astype("float64") * 100).round(1) for column in columns})
+
 
 def application_details(dataset, years):
     """The Details of ``years`` (a report's year and the one before) of a dataset from

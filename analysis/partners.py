@@ -65,7 +65,7 @@ def partnership_share(applications, institution):
     """Return, per year, the share of an institution's applications filed with a partner.
 
     Columns year, applications (every application naming it, in any place), with_partner,
-    share.
+    share (percent, one decimal).
     """
     return _with_several(_institution_rows(applications, institution), "with_partner")
 
@@ -73,7 +73,7 @@ def partnership_share(applications, institution):
 def co_application_share(applications):
     """Return, per year, the share of applications naming more than one applicant.
 
-    Columns year, applications, with_several, share.
+    Columns year, applications, with_several, share (percent, one decimal).
     """
     return _with_several(applications[_COLUMNS], "with_several")
 
@@ -82,7 +82,7 @@ def _with_several(rows, column):
     return query(f"""
         WITH {_NAMED}
         SELECT year, count(*) AS applications, count(*) FILTER (WHERE applicants > 1) AS {column},
-               count(*) FILTER (WHERE applicants > 1) / count(*) AS share
+               round(100.0 * count(*) FILTER (WHERE applicants > 1) / count(*), 1) AS share
         FROM (SELECT publication_number, any_value(year) AS year, count(*) AS applicants FROM named GROUP BY ALL)
         GROUP BY year ORDER BY year""", applications=rows)
 
@@ -91,7 +91,8 @@ def university_business(applications, year):
     """Return university–business co-applications of ``year`` by the university's country.
 
     Columns country (ISO code, or "unknown"), university_applications (applications naming
-    a university of that country), with_business (those also naming a business) and share.
+    a university of that country), with_business (those also naming a business) and share
+    (percent, one decimal).
     An application with universities of two countries counts once for each.
     """
     check_year(applications, year)
@@ -103,7 +104,7 @@ def university_business(applications, year):
             FROM named WHERE sector = 'education' AND year = {int(year)})
         SELECT u.country, count(*) AS university_applications,
                count(b.publication_number) AS with_business,
-               count(b.publication_number) / count(*) AS share
+               round(100.0 * count(b.publication_number) / count(*), 1) AS share
         FROM universities AS u LEFT JOIN businesses AS b USING (publication_number)
         GROUP BY u.country ORDER BY with_business DESC, university_applications DESC, u.country""",
                  applications=applications[_COLUMNS])

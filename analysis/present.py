@@ -54,6 +54,20 @@ HEADERS = {
     "rank_sector_country": "Rank in sector and country",
     "applicants": "Applicants",
     "share": "Share (%)",
+    "field": "Field of technology",
+    "tech_sector": "Sector of technology",
+    "applications": "Applications",
+    "applications_previous": "Applications, year before",
+    "growth": "Growth (%)",
+    "sector_share": "Sector's share (%)",
+    "specialisation": "Specialisation index",
+    "rank_in_sector": "Rank in sector",
+    "partner": "Partner",
+    "partners": "Partners",
+    "with_partner": "With a partner",
+    "with_several": "With several applicants",
+    "university_applications": "University applications",
+    "with_business": "With a business",
 }
 """Readable headers for the pipeline's snake_case columns."""
 

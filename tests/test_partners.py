@@ -47,11 +47,11 @@ def test_partners_by_sector(applications):
 def test_share_of_an_institutions_applications_filed_with_a_partner(applications):
     # 2017: WO1, WO2 and WO4 have a partner; WO3 does not, and A named twice on WO4 is still one applicant.
     table = partnership_share(applications, "A Univ")
-    assert table.values.tolist() == [[2017, 4, 3, 0.75], [2018, 1, 1, 1.0]]
+    assert table.values.tolist() == [[2017, 4, 3, 75.0], [2018, 1, 1, 100.0]]
 
 
 def test_share_of_applications_with_several_applicants(applications):
-    assert co_application_share(applications).values.tolist() == [[2017, 4, 3, 0.75], [2018, 4, 3, 0.75]]
+    assert co_application_share(applications).values.tolist() == [[2017, 4, 3, 75.0], [2018, 4, 3, 75.0]]
     single = applications[applications["sequence"] == 1]
     assert co_application_share(single)["with_several"].tolist() == [0, 0]
 
@@ -59,8 +59,8 @@ def test_share_of_applications_with_several_applicants(applications):
 def test_university_business_co_applications_by_the_universitys_country(applications):
     # 2018: CN universities on WO5 and WO8, both with B Corp; JP on WO7 (alone) and WO8; C Univ's country is unknown.
     table = university_business(applications, 2018)
-    assert table.values.tolist() == [["CN", 2, 2, 1.0], ["JP", 2, 1, 0.5], ["unknown", 1, 1, 1.0]]
-    assert university_business(applications, 2017).values.tolist() == [["CN", 4, 2, 0.5]]
+    assert table.values.tolist() == [["CN", 2, 2, 100.0], ["JP", 2, 1, 50.0], ["unknown", 1, 1, 100.0]]
+    assert university_business(applications, 2017).values.tolist() == [["CN", 4, 2, 50.0]]
 
 
 def test_unknown_institution_and_year_are_errors(applications):
