@@ -11,7 +11,7 @@ LAB_STAMP := $(LAB_VENV)/.installed
 KERNEL := $(LAB_VENV)/share/jupyter/kernels/python3/kernel.json
 DEMO := data/demo/pct_publications.parquet
 
-.PHONY: help setup data report test test-fast bench lab scratch strip lock clean
+.PHONY: help setup data report test test-fast lint format bench lab scratch strip browser-check lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,14 @@ test: $(STAMP) $(DEMO) ## Run the whole test suite
 test-fast: $(STAMP) $(DEMO) ## Run the tests that execute no notebook and generate no demo data
 	$(PY) -m pytest -m "not slow"
 
+lint: $(STAMP) ## Check the code with ruff (lint and format), as CI does
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP) ## Format the code and fix what ruff can fix
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/RESULTS.md
 	$(PY) -m benchmarks
 
@@ -67,10 +75,15 @@ lab: $(KERNEL) scratch ## Open JupyterLab at the project's root, running noteboo
 strip: $(STAMP) ## Normalise the notebook templates (no outputs, one kernelspec) and write their .py twins
 	$(PY) -m analysis.notebooks
 
+browser-check: $(KERNEL) $(DEMO) ## Open a template in JupyterLab and the reports in headless Chromium (installs Debian's chromium)
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium; } || { echo "install Debian's chromium: apt-get install chromium"; exit 1; }
+	$(PY) scripts/lab_browser_check.py
+	@for page in reports/[0-9]*/*/report.html; do $(PY) scripts/lab_browser_check.py --report "$$page" || exit 1; done
+
 lock: ## Re-pin every transitive package into requirements.lock from a fresh venv
 	rm -rf /tmp/pct-lock && python3 -m venv /tmp/pct-lock
 	/tmp/pct-lock/bin/pip install --quiet -e '.[dev]'
 	/tmp/pct-lock/bin/pip freeze --exclude-editable | grep -v '^pct-rankings' > requirements.lock
 
 clean: ## Remove rendered reports, caches and the generated demo data (never data/published or mappings)
-	rm -rf reports/[0-9]* reports/_failed reports/index.html .cache data/demo benchmarks/work
+	rm -rf reports/[0-9]* reports/_failed reports/index.html reports/.index.html.*.partial .cache data/demo benchmarks/work
