@@ -106,6 +106,7 @@ CASES = [
     # CSV layout
     pytest.param(records("WO2018000002,2018-01-04,Beta,CN,1,extra\n"), 2, ["records.csv line 3: 6 fields where the header has 5"], id="extra-field"),
     pytest.param(records("WO2018000002,2018-01-04,Beta,CN\n"), 2, ["records.csv line 3: 4 fields where the header has 5"], id="missing-field"),
+    pytest.param(records("WO2018000002,2018-01-04,Beta,CN,1,\n"), 2, ["records.csv line 3: 6 fields where the header has 5"], id="trailing-empty-field"),
     pytest.param(records('WO2018000002,2018-01-04,"Beta\nCorp",CN,1,x\n'), 2, ["records.csv line 3: 6 fields where the header has 5"], id="extra-field-on-a-multi-line-row"),
     pytest.param(records('WO2018000002,2018-01-04,"Beta,CN,1\n'), 2, ["records.csv line 3: a quoted field is never closed"], id="unclosed-quote"),
     pytest.param(text("dup.csv", "publication_number,publication_date,applicant_name,applicant_name\nWO2018000001,2018-01-04,A,B\n"), 2,

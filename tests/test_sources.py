@@ -83,6 +83,8 @@ def test_a_blank_line_does_not_shift_the_line_numbers_below_it(tmp_path):
     [
         ("WO2018000001,2018-01-04,Alpha,CN,1\nWO2018000002,2018-01-04,Beta,CN,1,extra\n", 3, 6),
         ("WO2018000001,2018-01-04,Alpha,CN,1\nWO2018000002,2018-01-04,Beta,CN\n", 3, 4),
+        ("WO2018000001,2018-01-04,Alpha,CN,1\nWO2018000002,2018-01-04,Beta,CN,1,\n", 3, 6),
+        ("WO2018000001,2018-01-04,Alpha,CN,1,,\nWO2018000002,2018-01-04,Beta,CN,1\n", 2, 7),
         ('WO2018000001,2018-01-04,Alpha,CN,1,"a\nquoted\nnote"\nWO2018000002,2018-01-04,Beta,CN,1,,x\n', 2, 6),
         ('WO2018000001,2018-01-04,Alpha,CN,"1\n"\nWO2018000002,2018-01-04,Beta,CN,1,,x\n', 4, 7),
     ],
