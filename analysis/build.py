@@ -52,7 +52,8 @@ def expand_jobs(years, institutions, annual, **common):
     """Return one job per year and institution, plus the annual rankings of each year if asked.
 
     ``common`` holds the notebook parameters every report shares, by their names:
-    data_path, column_map, counting, top_n and country (which only the annual rankings take).
+    data_path, column_map, counting, top_n, lang (which the institution reports take) and
+    country (which only the annual rankings take).
     """
     country = common.pop("country", None)
     jobs = []

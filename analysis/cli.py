@@ -139,7 +139,10 @@ def _institutions(args):
     return names
 
 
-BUILD_PARAMETERS = {"data": "data_path", "source": "source", "columns": "column_map", "counting": "counting", "top": "top_n", "country": "country"}
+BUILD_PARAMETERS = {
+    "data": "data_path", "source": "source", "columns": "column_map", "counting": "counting", "top": "top_n",
+    "country": "country", "lang": "lang",
+}
 """The flags of ``build`` that every report shares, and the notebook parameters they set."""
 
 
@@ -224,6 +227,10 @@ def build_parser():
     build.add_argument("--institutions-file", type=Path, help="one institution per line; # starts a comment")
     build.add_argument("--annual", action="store_true", help="also build the annual rankings report of each year")
     build.add_argument("--country", help="the country whose universities the annual report ranks (default: the notebook's, CN)")
+    build.add_argument(
+        "--lang", choices=("auto", "en", "zh"), default=None,
+        help="the institution report's headline in Chinese too: zh always, en never, auto (default) for Chinese institutions",
+    )
     build.add_argument("--top", type=_positive, default=DEFAULT_TOP)
     build.add_argument("--workers", type=_positive, default=2, help="parallel workers (default 2)")
     build.add_argument("--output", "--output-dir", default=str(REPORTS_DIR), help="where reports go (default reports/)")

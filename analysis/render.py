@@ -45,6 +45,7 @@ class ReportJob:
     country: str | None = None
     column_map: str | None = None
     source: str | None = None  # an input format forced by name
+    lang: str | None = None  # "zh": the institution report adds its headline in Chinese
 
     def __post_init__(self):
         kind = report_kind(self.kind)

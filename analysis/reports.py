@@ -41,14 +41,14 @@ def _country_suffix(parameters, before=" · "):
 INSTITUTION = ReportKind(
     name="institution",
     notebook="institution_report.ipynb",
-    parameters=("year", "institution", "data_path", "source", "column_map", "counting", "top_n"),
+    parameters=("year", "institution", "data_path", "source", "column_map", "counting", "top_n", "lang"),
     folder=lambda p: folder_name(p["institution"]),
     title=lambda p: f"{p['institution']}: PCT applications in {p['year']}",
     subtitle=lambda p: f"{p['institution']} · {p['year']} · {p['counting']} counting",
     label=lambda p: f'institution report "{p["institution"]}" for {p["year"]}',
     order=1,
     required=("institution",),
-    notebook_defaults=("source",),
+    notebook_defaults=("source", "lang"),
 )
 
 ANNUAL = ReportKind(
