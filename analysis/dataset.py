@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cache import cache_key, read_entry, write_entry
 from analysis.applicants import applicant_attributes
+from analysis.cache import cache_key, read_entry, write_entry
 from analysis.counting import count_published, reduce_in_background
 from analysis.errors import UnknownInstitutionError
-from analysis.load import file_sha256
+from analysis.hashing import display_path, file_sha256
 from analysis.names import build_name_map, normalise_name, read_aliases
-from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PROJECT_ROOT, SECTOR_OVERRIDES
+from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, SECTOR_OVERRIDES
 from analysis.ranking import add_ranks
 from analysis.registry import APPLICANT_REGISTRY, read_registry
 from analysis.sectors import read_sector_overrides
@@ -88,15 +88,6 @@ def closest_names(candidates, name, limit=5):
         normalise_name(name), list(candidates), scorer=fuzz.WRatio, processor=normalise_name, limit=limit, score_cutoff=60
     )
     return [match for match, _, _ in matches]
-
-
-def display_path(path):
-    """A path relative to the project when it lies inside it, else as given."""
-    resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
 
 
 def load_dataset(

@@ -4,7 +4,6 @@ Nothing is read into pandas here: DuckDB scans the files when a query runs, so a
 input is streamed, never loaded whole.
 """
 
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -42,15 +41,6 @@ def connect():
     connection.execute(f"SET memory_limit = '{_duckdb_memory_limit()}B'")
     connection.execute(f"SET temp_directory = {sql_string(_spill_directory())}")
     return connection
-
-
-def file_sha256(path):
-    """Return the sha256 of a file, for manifests and the demo data's sidecar."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sql_string(text):

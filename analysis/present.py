@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.dataset import display_path
+from analysis.hashing import display_path
 from analysis.markup import boxed, name_html, shorten, text_html
 from analysis.narrative import format_count, ordinal, sector_in_country
 from analysis.schema import (

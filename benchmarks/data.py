@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from analysis.load import file_sha256, sql_string
+from analysis.hashing import file_sha256
+from analysis.load import sql_string
 from analysis.paths import DEMO_DATA, PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "benchmarks" / "work"

@@ -65,7 +65,7 @@ ORDER BY year, published DESC, applicant
 
 def delivery(applications, work_dir=WORK_DIR):
     """Return the folder of a delivery of ``applications`` publications, writing it if missing."""
-    from analysis.load import file_sha256
+    from analysis.hashing import file_sha256
 
     folder = Path(work_dir) / f"patstat_{applications}"
     stamp = {"applications": applications, "source_sha256": file_sha256(DEMO_DATA), "parts": 2}

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.load import file_sha256
+from analysis.hashing import file_sha256
 from analysis.names import normalise_name, read_aliases
 from analysis.paths import APPLICANT_ALIASES
 from analysis.sectors import classify_name
