@@ -21,17 +21,18 @@ RECORD_HEADER = [
 
 @pytest.fixture(autouse=True, scope="session")
 def session_cache(tmp_path_factory):
-    """A temporary cache for the module-scoped fixtures, which load data before any test's
-    own cache exists; the developer's .cache/ is never read or written by the tests."""
+    """A temporary cache shared by the whole session, subprocesses included (through the
+    environment): the developer's .cache/ is never read or written by the tests, and the
+    demo data is counted once, not once per report a test builds."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(CACHE_VARIABLE, str(tmp_path_factory.mktemp("session-cache")))
         yield
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def temporary_cache(tmp_path_factory, monkeypatch):
-    """Give every test its own empty cache folder, through the environment so that the
-    command-line and notebook subprocesses a test starts use it too; returns the folder."""
+    """An empty cache folder of the test's own, through the environment so that the
+    command-line and notebook subprocesses it starts use it too; returns the folder."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv(CACHE_VARIABLE, str(folder))
     return folder
