@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.load import connect, sql_string  # noqa: E402
-from analysis.paths import DEMO_DATA  # noqa: E402
-from analysis.sources.patstat import CATALOG, SECTORS  # noqa: E402
+from analysis.load import connect, sql_string
+from analysis.paths import DEMO_DATA
+from analysis.sources.patstat import CATALOG, SECTORS
 
 YEARS_PER_COPY = 10
 PSN_SECTORS = {ours: theirs for theirs, ours in reversed(SECTORS.items())}
@@ -30,14 +30,16 @@ PSN_SECTORS = {ours: theirs for theirs, ours in reversed(SECTORS.items())}
 
 def _prepare(connection, source, applications):
     """Tables ``publications`` (id, number, date) and ``links`` (one per applicant row)."""
-    connection.execute(f"CREATE TEMP TABLE src AS SELECT *, file_row_number AS r FROM read_parquet({sql_string(source)}, file_row_number=true)")
+    rows = f"read_parquet({sql_string(source)}, file_row_number=true)"
+    connection.execute(f"CREATE TEMP TABLE src AS SELECT *, file_row_number AS r FROM {rows}")
     distinct = connection.execute("SELECT count(DISTINCT publication_number) FROM src").fetchall()[0][0]
     wanted = applications or distinct
     copies = -(-wanted // distinct)
     connection.execute(f"""
         CREATE TEMP TABLE publications AS
         SELECT row_number() OVER (ORDER BY k, publication_number) AS id, k, publication_number,
-               'WO' || (CAST(substr(publication_number, 3, 4) AS INTEGER) - k * {YEARS_PER_COPY}) || substr(publication_number, 7) AS number,
+               'WO' || (CAST(substr(publication_number, 3, 4) AS INTEGER) - k * {YEARS_PER_COPY})
+                   || substr(publication_number, 7) AS number,
                CAST(date - to_years(CAST(k * {YEARS_PER_COPY} AS INTEGER)) AS DATE) AS date
         FROM (SELECT publication_number, min(publication_date) AS date FROM src GROUP BY 1), range({copies}) AS c(k)
         QUALIFY id <= {wanted}""")
@@ -94,8 +96,8 @@ def write_patstat(folder, source=DEMO_DATA, applications=None, parts=1):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path)
-    parser.add_argument("--source", type=Path, default=DEMO_DATA, help="canonical records, Parquet (default: the demo data)")
-    parser.add_argument("--applications", type=int, default=None, help="repeat the records until this many publications")
+    parser.add_argument("--source", type=Path, default=DEMO_DATA, help="canonical records (Parquet; default: demo)")
+    parser.add_argument("--applications", type=int, default=None, help="repeat the records to this many publications")
     parser.add_argument("--parts", type=int, default=1)
     args = parser.parse_args(argv)
     written = write_patstat(args.output, args.source, args.applications, args.parts)

@@ -75,7 +75,8 @@ CATALOG = {
                "nuts_level", "doc_std_name_id", "doc_std_name", "psn_id", "psn_name", "psn_level", "psn_sector",
                "han_id", "han_name", "han_harmonized"),
     "tls207": ("person_id", "appln_id", "applt_seq_nr", "invt_seq_nr"),
-    "tls209": ("appln_id", "ipc_class_symbol", "ipc_class_level", "ipc_version", "ipc_value", "ipc_position", "ipc_gener_auth"),
+    "tls209": ("appln_id", "ipc_class_symbol", "ipc_class_level", "ipc_version", "ipc_value", "ipc_position",
+               "ipc_gener_auth"),
     "tls211": ("pat_publn_id", "publn_auth", "publn_nr", "publn_nr_original", "publn_kind", "appln_id", "publn_date",
                "publn_lg", "publn_first_grant", "publn_claims"),
     "tls227": ("person_id", "pat_publn_id", "applt_seq_nr", "invt_seq_nr"),
@@ -108,7 +109,8 @@ def _extract(path, label, folder):
                 continue
             target = Path(archive.extract(member, folder))
             where = f"{label}:{member}"
-            found += _extract(target, where, target.with_suffix("")) if member.lower().endswith(".zip") else [(target, where)]
+            inner = member.lower().endswith(".zip")
+            found += _extract(target, where, target.with_suffix("")) if inner else [(target, where)]
     return found
 
 
@@ -134,14 +136,16 @@ def _checked_parts(name, files):
     if any(numbers) and numbers != list(range(1, len(numbers) + 1)):
         missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
         where = ", ".join(label for _, label in files)
-        raise InputFileError(f"{where}: {name} part {missing[0] if missing else '(repeated)'} is missing or given twice; give every part")
+        part = missing[0] if missing else "(repeated)"
+        raise InputFileError(f"{where}: {name} part {part} is missing or given twice; give every part")
     scans = []
     for head, label in files:
         rows = head.rows()
         header = [cell.strip().lower() for cell in rows[0]] if rows else []
         absent = [c for c in TABLES[name] if c not in header]
         if absent:
-            raise SchemaError(f"{label}: missing column{'s' if len(absent) > 1 else ''} {', '.join(absent)} of PATSTAT's {name} (found: {', '.join(header)[:300]})")
+            columns = f"column{'s' if len(absent) > 1 else ''} {', '.join(absent)}"
+            raise SchemaError(f"{label}: missing {columns} of PATSTAT's {name} (found: {', '.join(header)[:300]})")
         scans.append((utf8_copy(head.path, head.encoding), label, header))
     return scans
 
@@ -203,7 +207,8 @@ def _read(name_columns):
         for name in name_columns:
             header = tables["tls206"][0][2]
             if name not in header:
-                raise SchemaError(f"{tables['tls206'][0][1]}: no column {name} (an older PATSTAT edition?); use --source patstat")
+                where = tables["tls206"][0][1]
+                raise SchemaError(f"{where}: no column {name} (an older PATSTAT edition?); use --source patstat")
         scans = [scan for parts in tables.values() for scan in parts]
         connection = reader.connection
         _set_aside(reader, tables, scans)
@@ -287,11 +292,13 @@ def _blank_null(expression):
 
 
 def _records_sql(tables, name_columns):
-    name = "coalesce(" + ", ".join(_blank_null(sql_identifier(c)) for c in (*name_columns, "person_name")) + ")"
-    ipc = ""
+    # CASE, not coalesce: the fallbacks are trimmed only for the rare person that needs them.
+    names = [f"trim({sql_identifier(c)})" for c in (*name_columns, "person_name")]
+    name = "CASE " + " ".join(f"WHEN {n} <> '' THEN {n}" for n in names) + " END"
+    ipc, symbol = "", _blank_null("ipc_class_symbol")
     if "tls209" in tables:
         ipc = f"""LEFT JOIN (
-            SELECT appln_id, string_agg(DISTINCT {_blank_null('ipc_class_symbol')}, ';' ORDER BY {_blank_null('ipc_class_symbol')}) AS ipc
+            SELECT appln_id, string_agg(DISTINCT {symbol}, ';' ORDER BY {symbol}) AS ipc
             FROM {_relation(tables['tls209'])}
             WHERE appln_id IN (SELECT appln_id FROM patstat_publications) GROUP BY 1) AS i USING (appln_id)"""
     return f"""
@@ -302,7 +309,8 @@ def _records_sql(tables, name_columns):
         LEFT JOIN patstat_links AS l USING (pat_publn_id)
         LEFT JOIN (
             SELECT person_id, {name} AS applicant_name,
-                   {_blank_null('person_ctry_code')} AS applicant_country, {sector_sql('psn_sector')} AS applicant_sector
+                   {_blank_null('person_ctry_code')} AS applicant_country,
+                   {sector_sql('psn_sector')} AS applicant_sector
             FROM {_relation(tables['tls206'])}
             WHERE person_id IN (SELECT person_id FROM patstat_links)) AS s USING (person_id)
         {ipc}"""
