@@ -124,6 +124,9 @@ CASES = [
                  ["cannot be combined with an applicant_sequence column"], id="split-with-sequence"),
     pytest.param(mapped(COLUMNS + "header_row: 500\n"), 2, ["export.csv: no header at row 500"], id="header-row-past-the-file"),
     pytest.param(mapped(COLUMNS + "encoding: klingon\n"), 2, ["unknown text encoding 'klingon'"], id="unknown-encoding"),
+    pytest.param(mapped(COLUMNS.replace("}", ", applicant_country: Country}") + "split_applicants: ';'\n",
+                        "No,Date,Name,Country\nWO2018000001,04.01.2018,Alpha;Beta,CN;US;JP\n"), 2,
+                 ["line 2, applicant_country: 3 countries for 2 applicants"], id="split-countries-out-of-step"),
     # Values
     pytest.param(records("WO2018000002,2099-01-04,Beta,CN,1\n"), 2, ["line 3, publication_date: 2099-01-04 is in the future"], id="future-date"),
     pytest.param(records("WO2018000002,1977-12-31,Beta,CN,1\n"), 2, ["line 3, publication_date: 1977-12-31 is before 1978"], id="date-before-1978"),

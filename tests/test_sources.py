@@ -226,3 +226,17 @@ def test_a_glob_matching_nothing_and_an_unreadable_parquet_are_one_line(tmp_path
     broken = write(tmp_path / "broken.parquet", "not parquet at all")
     with pytest.raises(InputFileError, match=r"broken\.parquet: not a readable Parquet file"):
         load_dataset(broken, cache=False)
+
+
+def test_a_split_country_cell_needs_one_country_or_one_per_applicant(tmp_path):
+    mapping = write(
+        tmp_path / "mapping.yaml",
+        "columns: {publication_number: No, publication_date: Date, applicant_name: Names, applicant_country: Countries}\nsplit_applicants: ';'\n",
+    )
+    path = write(tmp_path / "export.csv", "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Gamma,CN\nWO2018000002,2018-01-04,Beta;Alpha,US;CN\n")
+    ranked = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False).ranked
+    assert dict(zip(ranked["applicant"], ranked["country"])) == {"Alpha": "CN", "Beta": "US", "Gamma": "CN"}
+    write(path, "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Beta,CN;US;JP\n")
+    with pytest.raises(ValidationError) as caught:
+        load_dataset(path, column_map=mapping, cache=False)
+    assert str(caught.value) == f"{path} line 2, applicant_country: 3 countries for 2 applicants"

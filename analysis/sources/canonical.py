@@ -6,7 +6,7 @@ workbook). ``aggregated``: counts per applicant and year, such as WIPO's own tab
 encoding, recoding and row filter (``--columns MAPPING.yaml``).
 """
 
-from analysis.errors import SchemaError
+from analysis.errors import SchemaError, ValidationError
 from analysis.load import sql_string
 from analysis.schema import (
     AGGREGATE_COLUMNS,
@@ -64,12 +64,34 @@ def _read_records(reader, heads, headers=None):
         select = raw_select(table, str(head.path), label, values, reader.order_base()) + _keep_rows(reader, head, table, names)
         if split:
             columns = ("applicant_name", "applicant_country") if present["applicant_country"] else ("applicant_name",)
+            if present["applicant_country"]:
+                _check_split_countries(reader, head, select, split, label)
             select = split_cells(select, split, columns)
             if present["applicant_country"]:
                 recoded = trimmed(_recoded(reader, "applicant_country", "applicant_country"))
                 select = f"SELECT * REPLACE ({recoded} AS applicant_country) FROM ({select})"
         selects.append(select)
     return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
+
+
+def _check_split_countries(reader, head, select, separator, label):
+    """Refuse rows whose country cell has several parts but not one per applicant: pairing
+    them would give applicants the wrong countries."""
+    from analysis.validate import SHOWN_PROBLEMS
+
+    def parts(name):
+        return f"len(list_filter(string_split(coalesce({name}, ''), {sql_string(separator)}), lambda p: {trimmed('p')} IS NOT NULL))"
+
+    found = reader.connection.execute(f"""
+        SELECT _row, names, countries, count(*) OVER () FROM (
+            SELECT _row, {parts('applicant_name')} AS names, {parts('applicant_country')} AS countries FROM ({select}))
+        WHERE countries > 1 AND countries <> names ORDER BY _row LIMIT {SHOWN_PROBLEMS}""").fetchall()
+    if found:
+        problems = [
+            f"{label} {row}, applicant_country: {countries} countries for {names} applicant{'s' * (names != 1)}"
+            for row, names, countries, _ in found
+        ]
+        raise ValidationError(str(head.path), problems, found[0][3])
 
 
 def _hint(pattern):
