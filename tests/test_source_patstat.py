@@ -196,13 +196,18 @@ def _ranks(data):
     return ranked.sort_values(["year", "applicant"]).reset_index(drop=True)
 
 
-def test_rank_command_reads_a_patstat_folder():
+@pytest.mark.parametrize("options, applicant", [
+    ((), "dalian university of technology"),
+    (("--source", "patstat-han", "--counting", "every-applicant"), "acme widgets incorporated"),
+])
+def test_rank_command_reads_a_patstat_folder(options, applicant):
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "rank", "--data", str(PATSTAT), "--year", "2018", "--format", "csv"],
+        [sys.executable, "-m", "analysis", "rank", "--data", str(PATSTAT), "--year", "2018", "--format", "csv",
+         *options],
         cwd=PROJECT, capture_output=True, text=True, encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
-    assert "dalian university of technology" in result.stdout.casefold()
+    assert applicant in result.stdout.casefold()
 
 
 @pytest.mark.slow
