@@ -240,3 +240,11 @@ def test_a_split_country_cell_needs_one_country_or_one_per_applicant(tmp_path):
     with pytest.raises(ValidationError) as caught:
         load_dataset(path, column_map=mapping, cache=False)
     assert str(caught.value) == f"{path} line 2, applicant_country: 3 countries for 2 applicants"
+
+
+def test_a_file_named_twice_is_read_once(tmp_path):
+    path = write(tmp_path / "records.csv", HEADER + "WO2018000001,2018-01-04,Alpha,CN,1\nWO2018000002,2018-01-04,Alpha,CN,1\n")
+    (tmp_path / "link.csv").symlink_to(path)
+    dataset = load_dataset([path, str(tmp_path / "rec*.csv"), tmp_path / "link.csv", tmp_path / "." / "records.csv"], cache=False)
+    assert [str(f.path) for f in dataset.summary.files] == [str(path)]
+    assert dataset.summary.rows == 2

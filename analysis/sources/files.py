@@ -94,7 +94,11 @@ def expand_inputs(data):
         check_regular_file(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise InputFileError(f"{path}: unsupported file type '{path.suffix or '(none)'}'; use {', '.join(SUPPORTED_SUFFIXES)}")
-    return list(dict.fromkeys(files))
+    # The same file named twice (a path and a glob, a relative and an absolute path, a link) is read once.
+    unique = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 # Text encodings ---------------------------------------------------------------------------
