@@ -101,9 +101,13 @@ def _in_list(values):
 
 
 def _iso_countries():
+    """ISO 3166-1 alpha-2 codes, with those of former countries (SU, DD, CS, YU) that old
+    publications carry; WO, EP and ZZ are not among them."""
     import pycountry
 
-    return tuple(sorted(country.alpha_2 for country in pycountry.countries))
+    current = {country.alpha_2 for country in pycountry.countries}
+    former = {country.alpha_2 for country in pycountry.historic_countries if getattr(country, "alpha_2", None)}
+    return tuple(sorted(current | former))
 
 
 def _label(column):

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from benchmarks import patstat, reports
 from benchmarks.data import WORK_DIR
 from benchmarks.machine import describe
 from benchmarks.measure import python, run
 from benchmarks.rankings import FLOOR_SQL, TUNED_FLOOR_SQL
-from benchmarks import patstat, reports
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 KEPT_MARKER = "<!-- Everything below this line is written by hand and kept when the benchmarks run again. -->"
