@@ -14,8 +14,12 @@ from analysis.published import read_published_figures
 CACHE_VARIABLE = "PCT_CACHE_DIR"
 
 RECORD_HEADER = [
-    "publication_number", "publication_date", "applicant_name",
-    "applicant_country", "applicant_sequence", "applicant_sector",
+    "publication_number",
+    "publication_date",
+    "applicant_name",
+    "applicant_country",
+    "applicant_sequence",
+    "applicant_sector",
 ]
 
 
@@ -93,13 +97,15 @@ def co_applicants(records_csv):
     WO1: Alpha (1st), Beta (2nd); WO2: Beta (1st), Alpha, Gamma; WO3: Alpha alone;
     WO4: Gamma (1st), and Gamma again under another spelling (counts once).
     """
-    return records_csv([
-        ["WO2018000001", "2018-03-01", "Alpha University", "CN", 1, "education"],
-        ["WO2018000001", "2018-03-01", "Beta Corp", "US", 2, "business"],
-        ["WO2018000002", "2018-04-01", "Beta Corp", "US", 1, "business"],
-        ["WO2018000002", "2018-04-01", "Alpha University", "CN", 2, "education"],
-        ["WO2018000002", "2018-04-01", "Gamma Ltd", "JP", 3, "business"],
-        ["WO2018000003", "2018-05-01", "Alpha University", "CN", 1, "education"],
-        ["WO2018000004", "2018-06-01", "Gamma Ltd", "JP", 1, "business"],
-        ["WO2018000004", "2018-06-01", "GAMMA LIMITED", "JP", 2, "business"],
-    ])
+    return records_csv(
+        [
+            ["WO2018000001", "2018-03-01", "Alpha University", "CN", 1, "education"],
+            ["WO2018000001", "2018-03-01", "Beta Corp", "US", 2, "business"],
+            ["WO2018000002", "2018-04-01", "Beta Corp", "US", 1, "business"],
+            ["WO2018000002", "2018-04-01", "Alpha University", "CN", 2, "education"],
+            ["WO2018000002", "2018-04-01", "Gamma Ltd", "JP", 3, "business"],
+            ["WO2018000003", "2018-05-01", "Alpha University", "CN", 1, "education"],
+            ["WO2018000004", "2018-06-01", "Gamma Ltd", "JP", 1, "business"],
+            ["WO2018000004", "2018-06-01", "GAMMA LIMITED", "JP", 2, "business"],
+        ]
+    )

@@ -27,16 +27,18 @@ from scripts.demo.names import RULE_CLASSIFIED_SECTORS, synthetic_spellings
 WIPO_2016_SECTOR_SHARES = {"business": 0.855, "individual": 0.075, "education": 0.05, "government": 0.019}
 """WIPO, PCT Yearly Review 2017: shares of 2016 publications by first-named applicant's sector."""
 
-SCHEMA = pa.schema([
-    ("publication_number", pa.string()),
-    ("publication_date", pa.date32()),
-    ("applicant_name", pa.string()),
-    ("applicant_country", pa.string()),
-    ("applicant_sequence", pa.int32()),
-    ("applicant_sector", pa.string()),
-    ("provenance", pa.string()),
-    ("ipc", pa.string()),
-])
+SCHEMA = pa.schema(
+    [
+        ("publication_number", pa.string()),
+        ("publication_date", pa.date32()),
+        ("applicant_name", pa.string()),
+        ("applicant_country", pa.string()),
+        ("applicant_sequence", pa.int32()),
+        ("applicant_sector", pa.string()),
+        ("provenance", pa.string()),
+        ("ipc", pa.string()),
+    ]
+)
 
 
 def sector_of_template(name):

@@ -86,14 +86,16 @@ def test_an_impossible_table_fails_loudly_naming_the_row(figures):
 def test_a_figure_the_data_does_not_reproduce_is_reported_with_its_row(tmp_path, figures):
     rows = figures[(figures["year"] == 2023) & (figures["table"] == "business")]
     data = tmp_path / "aggregated.csv"
-    pd.DataFrame({
-        "year": 2023,
-        "applicant_name": rows["name"],
-        "applicant_country": rows["country"],
-        "applicant_sector": "business",
-        "provenance": "published",
-        "published": rows["count"].where(rows["rank"] != 4, 1),
-    }).to_csv(data, index=False)
+    pd.DataFrame(
+        {
+            "year": 2023,
+            "applicant_name": rows["name"],
+            "applicant_country": rows["country"],
+            "applicant_sector": "business",
+            "provenance": "published",
+            "published": rows["count"].where(rows["rank"] != 4, 1),
+        }
+    ).to_csv(data, index=False)
     with pytest.raises(DemoCalibrationError, match="line .*Mitsubishi Electric"):
         check_published_ranks(load_dataset(data), rows)
     with pytest.raises(DemoCalibrationError, match="line .*Dalian University of Technology.*not among"):

@@ -15,16 +15,24 @@ from analysis.paths import NOTEBOOKS_DIR
 from analysis.summary import biggest_movers
 
 WIPO_2016_FIELD_SHARES = {
-    "Digital communication": 0.085, "Computer technology": 0.082, "Electrical machinery, apparatus, energy": 0.069,
-    "Medical technology": 0.068, "Measurement": 0.044,
+    "Digital communication": 0.085,
+    "Computer technology": 0.082,
+    "Electrical machinery, apparatus, energy": 0.069,
+    "Medical technology": 0.068,
+    "Measurement": 0.044,
 }
 """WIPO's five largest fields of technology among 2016's published PCT applications (data/README.md)."""
 
 SYMBOL = "[A-H][0-9]{2}[A-Z] [0-9]{1,3}/[0-9]{2,3}"
 """An IPC symbol in the ordinary form: subclass, main group, subgroup ("G01N 33/53")."""
 
-LIFE_SCIENCES_AND_MATERIALS = {"Pharmaceuticals", "Biotechnology", "Measurement", "Analysis of biological materials",
-                               "Materials, metallurgy"}
+LIFE_SCIENCES_AND_MATERIALS = {
+    "Pharmaceuticals",
+    "Biotechnology",
+    "Measurement",
+    "Analysis of biological materials",
+    "Materials, metallurgy",
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +90,7 @@ def test_the_default_annual_reports_movers_make_no_implausible_jump(ranked):
 
 
 def test_each_publication_has_one_to_four_ipc_symbols_on_all_its_rows(sql):
-    bad = sql(fr"""
+    bad = sql(rf"""
         SELECT publication_number FROM demo GROUP BY publication_number
         HAVING count(DISTINCT ipc) <> 1 OR count(ipc) <> count(*)
             OR NOT bool_and(regexp_full_match(ipc, '{SYMBOL}(;{SYMBOL}){{0,3}}'))

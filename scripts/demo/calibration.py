@@ -19,9 +19,7 @@ from analysis.errors import DemoCalibrationError, UnknownInstitutionError
 TABLE_SECTORS = {"edu": "education", "business": "business"}
 """The published tables planted in the data, and the sector of their applicants."""
 
-COUNTRY_RANK_FACTS = (
-    (2018, "Dalian University of Technology", 8),
-)
+COUNTRY_RANK_FACTS = ((2018, "Dalian University of Technology", 8),)
 """Ranks among a country's educational institutions that the story cites but the table does
 not print: Dalian University of Technology was 8th among Chinese universities in 2018."""
 
@@ -64,13 +62,15 @@ def planted_applicants(figures, year):
     """The year's printed applicants as first-named applicants: name, country, sector,
     provenance ("published") and published (the printed count)."""
     rows = printed_rows(figures, year)
-    return pd.DataFrame({
-        "name": rows["name"].to_numpy(),
-        "country": rows["country"].to_numpy(),
-        "sector": rows["table"].map(TABLE_SECTORS).to_numpy(),
-        "provenance": "published",
-        "published": rows["count"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "name": rows["name"].to_numpy(),
+            "country": rows["country"].to_numpy(),
+            "sector": rows["table"].map(TABLE_SECTORS).to_numpy(),
+            "provenance": "published",
+            "published": rows["count"].to_numpy(),
+        }
+    )
 
 
 def anchors_of(rows, rank_column):
@@ -167,7 +167,7 @@ def first_counts(size, anchors, needed, total, cap, rng):
     left = total - int(fill.sum())
 
     def tail(exponent):
-        return np.clip(np.floor(anchors[-1].count * steps ** -exponent + 0.5), 1, cap).astype(np.int64)
+        return np.clip(np.floor(anchors[-1].count * steps**-exponent + 0.5), 1, cap).astype(np.int64)
 
     low, high = 0.05, 10.0
     for _ in range(50):
@@ -184,7 +184,7 @@ def fit_ranks(proposed, order, anchors, needed, cap, rng):
     counts, ranked = np.asarray(proposed, np.int64).copy(), np.zeros(len(proposed), bool)
     start, above = 0, None
     for anchor, size in zip(anchors, needed, strict=True):
-        chosen = order[start:start + size]
+        chosen = order[start : start + size]
         high = above.count if above else math.ceil(anchor.count * HEAD_RATIO)
         counts[chosen] = fit_between(counts[chosen], anchor.count, high, rng)
         ranked[chosen] = True

@@ -118,7 +118,12 @@ def generate_demo(output_path=DEMO_DATA, seed=DEMO_SEED, progress=None):
         os.replace(partial, output_path)
     finally:
         partial.unlink(missing_ok=True)
-    sidecar = {"file": output_path.name, "sha256": file_sha256(output_path), "rows": table.num_rows,
-               "seed": seed, "generator_version": GENERATOR_VERSION}
+    sidecar = {
+        "file": output_path.name,
+        "sha256": file_sha256(output_path),
+        "rows": table.num_rows,
+        "seed": seed,
+        "generator_version": GENERATOR_VERSION,
+    }
     sidecar_path(output_path).write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8")
     return output_path

@@ -10,41 +10,102 @@ from analysis.errors import DemoCalibrationError
 from analysis.fields import read_concordance
 
 FIELD_SHARES = {
-    "Digital communication": 8.5, "Computer technology": 8.2, "Electrical machinery, apparatus, energy": 6.9,
-    "Medical technology": 6.8, "Measurement": 4.4,
-    "Pharmaceuticals": 4.5, "Biotechnology": 3.9, "Transport": 3.4, "Organic fine chemistry": 3.3,
-    "Semiconductors": 3.0, "Audio-visual technology": 3.0, "Other special machines": 2.9, "Control": 2.6,
-    "Telecommunications": 2.6, "Optics": 2.5, "Handling": 2.5, "Civil engineering": 2.4,
-    "IT methods for management": 2.3, "Basic materials chemistry": 2.3, "Chemical engineering": 2.3,
-    "Engines, pumps, turbines": 2.2, "Macromolecular chemistry, polymers": 2.1, "Furniture, games": 2.1,
-    "Mechanical elements": 2.0, "Materials, metallurgy": 1.9, "Other consumer goods": 1.9,
-    "Surface technology, coating": 1.8, "Machine tools": 1.8, "Thermal processes and apparatus": 1.7,
-    "Food chemistry": 1.5, "Environmental technology": 1.3, "Analysis of biological materials": 1.1,
-    "Textile and paper machines": 1.1, "Basic communication processes": 0.9,
+    "Digital communication": 8.5,
+    "Computer technology": 8.2,
+    "Electrical machinery, apparatus, energy": 6.9,
+    "Medical technology": 6.8,
+    "Measurement": 4.4,
+    "Pharmaceuticals": 4.5,
+    "Biotechnology": 3.9,
+    "Transport": 3.4,
+    "Organic fine chemistry": 3.3,
+    "Semiconductors": 3.0,
+    "Audio-visual technology": 3.0,
+    "Other special machines": 2.9,
+    "Control": 2.6,
+    "Telecommunications": 2.6,
+    "Optics": 2.5,
+    "Handling": 2.5,
+    "Civil engineering": 2.4,
+    "IT methods for management": 2.3,
+    "Basic materials chemistry": 2.3,
+    "Chemical engineering": 2.3,
+    "Engines, pumps, turbines": 2.2,
+    "Macromolecular chemistry, polymers": 2.1,
+    "Furniture, games": 2.1,
+    "Mechanical elements": 2.0,
+    "Materials, metallurgy": 1.9,
+    "Other consumer goods": 1.9,
+    "Surface technology, coating": 1.8,
+    "Machine tools": 1.8,
+    "Thermal processes and apparatus": 1.7,
+    "Food chemistry": 1.5,
+    "Environmental technology": 1.3,
+    "Analysis of biological materials": 1.1,
+    "Textile and paper machines": 1.1,
+    "Basic communication processes": 0.9,
     "Micro-structural and nano-technology": 0.2,
 }
 """Percent of published PCT applications by field. The first five are WIPO's 2016 figures;
 the others are plausible values in the same order as WIPO's tables, not published figures."""
 
 TILTS = {
-    "ict": {"Digital communication": 3, "Computer technology": 3, "Telecommunications": 2.5,
-            "Audio-visual technology": 2, "Semiconductors": 2, "Basic communication processes": 2},
+    "ict": {
+        "Digital communication": 3,
+        "Computer technology": 3,
+        "Telecommunications": 2.5,
+        "Audio-visual technology": 2,
+        "Semiconductors": 2,
+        "Basic communication processes": 2,
+    },
     "electric": {"Electrical machinery, apparatus, energy": 3, "Control": 2, "Semiconductors": 1.5, "Measurement": 1.5},
-    "manufacturing": {"Machine tools": 3, "Handling": 2.5, "Transport": 2.5, "Mechanical elements": 2.5,
-                      "Engines, pumps, turbines": 2, "Other special machines": 2, "Textile and paper machines": 2},
+    "manufacturing": {
+        "Machine tools": 3,
+        "Handling": 2.5,
+        "Transport": 2.5,
+        "Mechanical elements": 2.5,
+        "Engines, pumps, turbines": 2,
+        "Other special machines": 2,
+        "Textile and paper machines": 2,
+    },
     "medical": {"Medical technology": 4, "Pharmaceuticals": 2},
-    "laboratories": {"Pharmaceuticals": 3, "Biotechnology": 3, "Organic fine chemistry": 3,
-                     "Analysis of biological materials": 3, "Food chemistry": 1.5},
+    "laboratories": {
+        "Pharmaceuticals": 3,
+        "Biotechnology": 3,
+        "Organic fine chemistry": 3,
+        "Analysis of biological materials": 3,
+        "Food chemistry": 1.5,
+    },
     "diversified": {},
-    "research": {"Pharmaceuticals": 2.5, "Biotechnology": 3.5, "Measurement": 2, "Analysis of biological materials": 3,
-                 "Materials, metallurgy": 2, "Micro-structural and nano-technology": 3, "Organic fine chemistry": 1.5},
-    "inventor": {"Furniture, games": 3, "Other consumer goods": 3, "Medical technology": 2, "Civil engineering": 2.5,
-                 "Transport": 1.5, "Handling": 1.5},
+    "research": {
+        "Pharmaceuticals": 2.5,
+        "Biotechnology": 3.5,
+        "Measurement": 2,
+        "Analysis of biological materials": 3,
+        "Materials, metallurgy": 2,
+        "Micro-structural and nano-technology": 3,
+        "Organic fine chemistry": 1.5,
+    },
+    "inventor": {
+        "Furniture, games": 3,
+        "Other consumer goods": 3,
+        "Medical technology": 2,
+        "Civil engineering": 2.5,
+        "Transport": 1.5,
+        "Handling": 1.5,
+    },
 }
 """How each kind of applicant leans away from the overall shares (a factor per field)."""
 
-BUSINESS_KINDS = {"Electric": "electric", "Technology": "ict", "Manufacturing": "manufacturing", "Medical": "medical",
-                  "International": "diversified", "Laboratories": "laboratories", "Electronics": "ict"}
+BUSINESS_KINDS = {
+    "Electric": "electric",
+    "Technology": "ict",
+    "Manufacturing": "manufacturing",
+    "Medical": "medical",
+    "International": "diversified",
+    "Laboratories": "laboratories",
+    "Electronics": "ict",
+}
 SECTOR_KINDS = {"education": "research", "government": "research", "other": "research", "individual": "inventor"}
 PRINTED_KIND = "ict"
 """WIPO's printed top applicants are nearly all telecommunications and electronics firms."""
@@ -57,8 +118,35 @@ SAME_FIELD = 0.7
 VOCABULARY = 240
 """Symbols drawn once per field, from which every publication's symbols are taken."""
 MAIN_GROUPS = np.arange(1, 50, 2)
-SUBGROUPS = np.array(["00", "02", "04", "06", "08", "10", "12", "14", "16", "18", "20", "22", "24", "26",
-                      "28", "30", "32", "34", "36", "38", "40", "44", "48", "53", "232"])
+SUBGROUPS = np.array(
+    [
+        "00",
+        "02",
+        "04",
+        "06",
+        "08",
+        "10",
+        "12",
+        "14",
+        "16",
+        "18",
+        "20",
+        "22",
+        "24",
+        "26",
+        "28",
+        "30",
+        "32",
+        "34",
+        "36",
+        "38",
+        "40",
+        "44",
+        "48",
+        "53",
+        "232",
+    ]
+)
 """Main groups (for a pattern that gives only the subclass) and subgroups of the drawn symbols."""
 
 

@@ -20,13 +20,28 @@ RULE_CLASSIFIED_SECTORS = ("business", "education", "government")
 foundation of Antigua ("Demo Foundation AG-0001") would read as a company (AG)."""
 
 BUSINESS_WORDS = {
-    "Electric": "Elec", "Technology": "Tech", "Manufacturing": "Mfg", "Medical": "Med",
-    "International": "Intl", "Laboratories": "Labs", "Electronics": "Electr",
+    "Electric": "Elec",
+    "Technology": "Tech",
+    "Manufacturing": "Mfg",
+    "Medical": "Med",
+    "International": "Intl",
+    "Laboratories": "Labs",
+    "Electronics": "Electr",
 }
 """Words of synthetic company names, with the abbreviation that normalisation expands."""
 LEGAL_FORMS = {
-    "US": "Inc.", "JP": "Co., Ltd.", "CN": "Co., Ltd.", "KR": "Co., Ltd.", "DE": "GmbH", "FR": "SA",
-    "GB": "Ltd", "CH": "AG", "SE": "AB", "NL": "BV", "FI": "Oy", "IT": "SpA",
+    "US": "Inc.",
+    "JP": "Co., Ltd.",
+    "CN": "Co., Ltd.",
+    "KR": "Co., Ltd.",
+    "DE": "GmbH",
+    "FR": "SA",
+    "GB": "Ltd",
+    "CH": "AG",
+    "SE": "AB",
+    "NL": "BV",
+    "FI": "Oy",
+    "IT": "SpA",
 }
 DEFAULT_LEGAL_FORM = "Ltd."
 """Legal forms that close synthetic company names, by country; normalisation drops them."""
@@ -48,25 +63,49 @@ def synthetic_spellings(sector, country, number):
         short = BUSINESS_WORDS[word]
         form = LEGAL_FORMS.get(country, DEFAULT_LEGAL_FORM)
         reordered = " ".join(reversed(form.replace(",", "").split()))
-        return (f"Demo {word} {country}-{number:04d} {form}",
-                [f"DEMO {word.upper()} {country} {number:04d} {form.upper().replace('.', '').replace(',', '')}",
-                 f"Demo {short} {country}-{number:04d}",
-                 f"Demo {word} {country}-{number:04d}, {reordered}"])
+        return (
+            f"Demo {word} {country}-{number:04d} {form}",
+            [
+                f"DEMO {word.upper()} {country} {number:04d} {form.upper().replace('.', '').replace(',', '')}",
+                f"Demo {short} {country}-{number:04d}",
+                f"Demo {word} {country}-{number:04d}, {reordered}",
+            ],
+        )
     if sector == "education":
-        return (f"Demo University {country}-{number:04d}",
-                [f"DEMO UNIV {country}-{number:04d}", f"Demo Univ. {country} {number:04d}",
-                 f"The Demo University {country}-{number:04d}"])
+        return (
+            f"Demo University {country}-{number:04d}",
+            [
+                f"DEMO UNIV {country}-{number:04d}",
+                f"Demo Univ. {country} {number:04d}",
+                f"The Demo University {country}-{number:04d}",
+            ],
+        )
     if sector == "government":
-        return (f"Demo Research Institute {country}-{number:04d}",
-                [f"DEMO RES INST {country}-{number:04d}", f"Demo Research Inst. {country}-{number:04d}",
-                 f"The Demo Research Institute {country} {number:04d}"])
+        return (
+            f"Demo Research Institute {country}-{number:04d}",
+            [
+                f"DEMO RES INST {country}-{number:04d}",
+                f"Demo Research Inst. {country}-{number:04d}",
+                f"The Demo Research Institute {country} {number:04d}",
+            ],
+        )
     if sector == "individual":
-        return (f"DEMO, Person {country}-{number:05d}",
-                [f"Demo, Person {country}-{number:05d}", f"DEMO Person {country} {number:05d}",
-                 f"DEMO, PERSON {country}-{number:05d}"])
-    return (f"Demo Foundation {country}-{number:04d}",
-            [f"DEMO FOUNDATION {country}-{number:04d}", f"The Demo Foundation {country}-{number:04d}",
-             f"Demo Foundation {country} {number:04d}"])
+        return (
+            f"DEMO, Person {country}-{number:05d}",
+            [
+                f"Demo, Person {country}-{number:05d}",
+                f"DEMO Person {country} {number:05d}",
+                f"DEMO, PERSON {country}-{number:05d}",
+            ],
+        )
+    return (
+        f"Demo Foundation {country}-{number:04d}",
+        [
+            f"DEMO FOUNDATION {country}-{number:04d}",
+            f"The Demo Foundation {country}-{number:04d}",
+            f"Demo Foundation {country} {number:04d}",
+        ],
+    )
 
 
 def number_identities(identities, totals):
@@ -95,7 +134,7 @@ def spell_all(identities, numbers, planted_names):
     for row, (sector, country, number) in enumerate(rows):
         main, variants = synthetic_spellings(sector, country, number)
         spellings = [main, *variants] if number % 10 == WITH_VARIANTS else [main]
-        synthetic_ids[row, :len(spellings)] = range(len(names), len(names) + len(spellings))
+        synthetic_ids[row, : len(spellings)] = range(len(names), len(names) + len(spellings))
         names += spellings
     return names, planted_ids, synthetic_ids
 

@@ -8,8 +8,31 @@ import pycountry
 from scripts.demo.calibration import year_volumes
 
 FURTHER_ORIGINS = (
-    "IT", "CA", "IL", "AU", "ES", "AT", "DK", "FI", "BE", "SG", "NO", "IE", "TR", "BR", "RU",
-    "PL", "NZ", "SA", "ZA", "MX", "PT", "HU", "CZ", "MY", "TH",
+    "IT",
+    "CA",
+    "IL",
+    "AU",
+    "ES",
+    "AT",
+    "DK",
+    "FI",
+    "BE",
+    "SG",
+    "NO",
+    "IE",
+    "TR",
+    "BR",
+    "RU",
+    "PL",
+    "NZ",
+    "SA",
+    "ZA",
+    "MX",
+    "PT",
+    "HU",
+    "CZ",
+    "MY",
+    "TH",
 )
 """Origins after those the table prints, largest first; every other country follows alphabetically."""
 

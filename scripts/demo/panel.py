@@ -109,15 +109,24 @@ def plan_year(figures, year, first, rng):
     applicants = int(rng.integers(DISTINCT_FIRST_NAMED[0], DISTINCT_FIRST_NAMED[1], endpoint=True)) - len(planted)
     sizes = {s: round(budgets[s] / MEAN_PUBLICATIONS[s]) for s in MEAN_PUBLICATIONS}
     sizes["business"] = applicants - sum(sizes.values())
-    return YearPlan(year, volume, planted, anchors_of(rows[rows["table"] == "edu"], "rank"), anchors_all,
-                    tail_caps(figures, year, anchors_all), budgets, sizes, origin_shares(figures, year))
+    return YearPlan(
+        year,
+        volume,
+        planted,
+        anchors_of(rows[rows["table"] == "edu"], "rank"),
+        anchors_all,
+        tail_caps(figures, year, anchors_all),
+        budgets,
+        sizes,
+        origin_shares(figures, year),
+    )
 
 
 def evolve(previous, drift, rng):
     """Last year's synthetic applicants with this year's proposed counts; those that leave
     are dropped. Columns identity, sector, country, proposed."""
     published = previous["published"].to_numpy(float)
-    growth = np.exp(rng.normal(-GROWTH_SPREAD ** 2 / 2, GROWTH_SPREAD, len(previous)))
+    growth = np.exp(rng.normal(-(GROWTH_SPREAD**2) / 2, GROWTH_SPREAD, len(previous)))
     growth *= previous["country"].map(drift).fillna(1.0).to_numpy()
     expected = np.clip(growth, *GROWTH_BAND) * published
     small = 1 + rng.poisson(np.maximum(expected - 1, 0))
@@ -172,8 +181,8 @@ def story_order(order, countries, needed, plan):
         wanted, have = rank - 1 - rivals, int(inside[:block].sum())
         leave_mask = inside if have > wanted else ~inside
         enter_mask = ~inside if have > wanted else inside
-        leaving = np.flatnonzero(leave_mask[:block])[::-1][:abs(have - wanted)][::-1]
-        entering = block + np.flatnonzero(enter_mask[block:])[:abs(have - wanted)]
+        leaving = np.flatnonzero(leave_mask[:block])[::-1][: abs(have - wanted)][::-1]
+        entering = block + np.flatnonzero(enter_mask[block:])[: abs(have - wanted)]
         if len(entering) < abs(have - wanted) or wanted < 0:
             raise DemoCalibrationError(f"{year}: {name} cannot be {rank} in {country}")
         kept = np.setdiff1d(np.arange(block), leaving, assume_unique=True)
@@ -240,8 +249,14 @@ def year_synthetic(plan, history, identities, rng):
     ``history`` is None in the first year."""
     caps = {s: plan.caps["other"] for s in SECTORS}
     if history is None:
-        incumbents = pd.DataFrame({"identity": pd.Series([], dtype=np.int64), "sector": pd.Series([], dtype=object),
-                                   "country": pd.Series([], dtype=object), "proposed": pd.Series([], dtype=np.int64)})
+        incumbents = pd.DataFrame(
+            {
+                "identity": pd.Series([], dtype=np.int64),
+                "sector": pd.Series([], dtype=object),
+                "country": pd.Series([], dtype=object),
+                "proposed": pd.Series([], dtype=np.int64),
+            }
+        )
         caps["business"] = plan.anchors_all[0].count - 1
     else:
         incumbents = evolve(history.applicants, (plan.weights / history.plan.weights).clip(*DRIFT_BAND), rng)
@@ -254,8 +269,12 @@ def year_synthetic(plan, history, identities, rng):
         proposed = entrant_counts(sector, max(-excess, 0), None if history is None else incumbents, plan, caps, rng)
         entrants.append(pd.DataFrame({"sector": sector, "proposed": proposed}))
     entrants = pd.concat(entrants, ignore_index=True)
-    taken = pd.concat([plan.planted[["country", "published"]],
-                       incumbents[["country", "proposed"]].rename(columns={"proposed": "published"})])
+    taken = pd.concat(
+        [
+            plan.planted[["country", "published"]],
+            incumbents[["country", "proposed"]].rename(columns={"proposed": "published"}),
+        ]
+    )
     weights = synthetic_weights(plan.shares, plan.volume, taken.groupby("country")["published"].sum())
     entrants["country"] = assign_origins(entrants["proposed"].to_numpy(), weights, rng)
     entrants["identity"] = identities.add(entrants["sector"].to_numpy(), entrants["country"].to_numpy())
@@ -270,5 +289,6 @@ def shapes_of(synthetic):
     universities: the first year's table takes their top 20, so the synthetic ones' shape
     lacks a head that later years need; they follow their own growth alone."""
     rows = synthetic[synthetic["sector"] != "education"]
-    return {sector: np.sort(group["published"].to_numpy())[::-1].astype(float)
-            for sector, group in rows.groupby("sector")}
+    return {
+        sector: np.sort(group["published"].to_numpy())[::-1].astype(float) for sector, group in rows.groupby("sector")
+    }

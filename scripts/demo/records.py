@@ -87,13 +87,15 @@ def assemble(applicants, names, publications, rng):
     numbers_text = pc.binary_join_element_wise("WO", pa.array(publications.numbers).cast(pa.string()), "")
     ipc = draw_ipc(applicants["kind"].to_numpy()[publications.first_named], rng)
     rows = pa.array(publication)
-    return pa.table({
-        "publication_number": pc.take(numbers_text, rows),
-        "publication_date": pa.array(publications.dates[publication], pa.date32()),
-        "applicant_name": pc.take(pa.array(names, pa.string()), pa.array(name_ids)),
-        "applicant_country": pc.take(pa.array(applicants["country"].to_numpy(), pa.string()), pa.array(applicant)),
-        "applicant_sequence": pa.array(sequence.astype(np.int32)),
-        "applicant_sector": pc.take(pa.array(SECTORS), pa.array(sector_codes, mask=unclassified)),
-        "provenance": pc.take(pa.array(applicants["provenance"].to_numpy(), pa.string()), pa.array(applicant)),
-        "ipc": pc.take(ipc, rows),
-    })
+    return pa.table(
+        {
+            "publication_number": pc.take(numbers_text, rows),
+            "publication_date": pa.array(publications.dates[publication], pa.date32()),
+            "applicant_name": pc.take(pa.array(names, pa.string()), pa.array(name_ids)),
+            "applicant_country": pc.take(pa.array(applicants["country"].to_numpy(), pa.string()), pa.array(applicant)),
+            "applicant_sequence": pa.array(sequence.astype(np.int32)),
+            "applicant_sector": pc.take(pa.array(SECTORS), pa.array(sector_codes, mask=unclassified)),
+            "provenance": pc.take(pa.array(applicants["provenance"].to_numpy(), pa.string()), pa.array(applicant)),
+            "ipc": pc.take(ipc, rows),
+        }
+    )
