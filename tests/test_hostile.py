@@ -91,6 +91,7 @@ CASES = [
     pytest.param(lambda p: ["--data", p / "evil\x1b[31m.csv"], 2, ["evil\\x1b[31m.csv: no file matches"], id="escape-in-a-file-name"),
     pytest.param(lambda p: ["--data", p / "evil\x1b.csv"], 2, ["evil\\x1b.csv: no such file"], id="escape-in-a-missing-file-name"),
     pytest.param(lambda p: ["--data", folder(p)], 2, ["a folder with no file to read"], id="empty-folder"),
+    pytest.param(lambda p: ["--data", ""], 2, ["'': an empty path names no file"], id="empty-path"),
     pytest.param(lambda p: ["--data", p / "nothing-*.csv"], 2, ["no file matches this pattern"], id="glob-matching-nothing"),
     pytest.param(text("empty.csv", ""), 2, ["empty.csv: the file is empty"], id="empty-file"),
     pytest.param(text("header.csv", HEADER), 2, ["header.csv: no data rows"], id="header-only"),

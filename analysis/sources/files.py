@@ -78,6 +78,8 @@ def expand_inputs(data):
     items = [data] if isinstance(data, (str, Path)) else list(data)
     files = []
     for item in items:
+        if not str(item).strip():
+            raise InputFileError(f"{str(item)!r}: an empty path names no file (a folder is named by its path, such as .)")
         path = Path(item)
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
