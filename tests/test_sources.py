@@ -248,3 +248,21 @@ def test_a_file_named_twice_is_read_once(tmp_path):
     dataset = load_dataset([path, str(tmp_path / "rec*.csv"), tmp_path / "link.csv", tmp_path / "." / "records.csv"], cache=False)
     assert [str(f.path) for f in dataset.summary.files] == [str(path)]
     assert dataset.summary.rows == 2
+
+
+@pytest.mark.parametrize(
+    "names, encoding",
+    [
+        (["O\u2019Brien Ltd \u2013 R\u00e9search", "\u201cBest\u201d Corp"], "cp1252"),
+        (["O\u2019Brien Universit\u00e9", "Universidad de C\u00f3rdoba", "S\u00e3o Paulo"], "mac_roman"),
+        (["\u00c9COLE POLYTECHNIQUE", "\u00d8RSTED A/S"], "mac_roman"),
+        (["\u00c9COLE POLYTECHNIQUE", "\u00d8RSTED A/S"], "cp1252"),
+    ],
+)
+def test_curly_quotes_dashes_and_capitals_do_not_mislead_the_encoding(tmp_path, names, encoding):
+    # Windows-1252 writes ’ – “ ” in 0x80–0x9F, where Mac Roman writes é, ó, ã: counting
+    # bytes there read O’Brien as OíBrien; the letters around them decide.
+    path = tmp_path / "records.csv"
+    text = HEADER + "".join(f"WO20180000{i:02d},2018-01-04,{name},FR,1\n" for i, name in enumerate(names))
+    path.write_bytes(text.encode(encoding))
+    assert sorted(load_dataset(path, cache=False).ranked["applicant"]) == sorted(names)

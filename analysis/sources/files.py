@@ -13,8 +13,10 @@ import csv
 import errno
 import glob
 import io
+import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,9 +114,9 @@ def detect_encoding(path, declared=None):
 
     The first ENCODING_SAMPLE_BYTES decide (a multi-gigabyte table is not read twice); a
     later byte that is not UTF-8 is reported by the scan with its line, never mis-decoded.
-    A file that is not UTF-8 is one of the single-byte encodings exports use: Mac Roman puts
-    accented letters in 0x80–0x9F, Windows-1252 and Latin-1 in 0xC0–0xFF, which tells them
-    apart on real names. The choice is reported in the validation summary.
+    A file that is not UTF-8 is one of the single-byte encodings exports use (Windows-1252,
+    Mac Roman, Latin-1): the one whose reading looks most like names (``plausibility``).
+    The choice is reported in the validation summary.
     """
     if declared:
         check_encoding(declared, str(path))
@@ -130,15 +132,47 @@ def detect_encoding(path, declared=None):
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    mac_letters = sum(sample.count(bytes([b])) for b in range(0x80, 0xA0))
-    latin_letters = sum(sample.count(bytes([b])) for b in range(0xC0, 0x100))
-    if mac_letters > latin_letters:
-        return "mac-roman"
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+    candidates = []
+    for encoding in LEGACY_ENCODINGS:  # in order of preference when they read alike
+        try:
+            candidates.append((encoding, sample.decode(encoding)))
+        except UnicodeDecodeError:
+            pass  # Windows-1252 leaves five bytes undefined
+    best = max(candidates, key=lambda candidate: plausibility(candidate[1][:SCORED_CHARACTERS]))[0]
+    return codecs.lookup(best).name
+
+
+SCORED_CHARACTERS = 1 << 20
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def plausibility(text):
+    """Score how much the non-ASCII characters of ``text`` look like names' letters.
+
+    Counting bytes in 0x80–0x9F took Windows-1252 curly quotes and dashes (O’Brien) for Mac
+    Roman letters; reading each candidate decoding instead, an accented letter in the case
+    of its word, a dash or a quotation mark scores, while a capital inside a lower-case word
+    (RÈsearch, UniversitŽ), a lower-case letter before a capital (OíBrien), a maths symbol
+    or a control character costs.
+    """
+    score = 0
+    for match in _NON_ASCII.finditer(text):
+        start, end = match.span()
+        character = match.group()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        category = unicodedata.category(character)
+        if category == "Ll":
+            score += -2 if after.isupper() else 2 if (before.isalpha() or after.isalpha()) else 0
+        elif category == "Lu":
+            score += -2 if before.islower() or (before.isalpha() and after.islower()) else 2
+        elif category in ("Pd", "Pi", "Pf"):
+            # Between two letters only an apostrophe belongs (O’Brien); not C—rdoba, S‹o.
+            inside = before.isalpha() and after.isalpha()
+            score += -2 if inside and character != "\u2019" else 2
+        elif category[0] in "SC" and character not in "™®©°€£":
+            score -= 3
+    return score
 
 
 _TEMP = []
