@@ -22,10 +22,11 @@ SHOWN_PROBLEMS = 20
 VARIANT_COLUMNS = ("applicant_name", "applicant_country", "applicant_sector", "provenance")
 """The columns that describe an applicant, tallied per distinct combination for the counting."""
 
-CONTROL_CHARACTERS = "[\\x00-\\x1f\\x7f-\\x9f\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"
-"""C0, DEL and C1 characters and the bidirectional embeddings, overrides and isolates: never
-part of a name; a name holding one is refused (they break terminals, spreadsheets and PDF
-layout, an override shows a name reversed, and no applicant's name has them)."""
+CONTROL_CHARACTERS = "[\\x00-\\x1f\\x7f-\\x9f\\x{2028}\\x{2029}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"
+"""C0, DEL and C1 characters, the Unicode line and paragraph separators and the bidirectional
+embeddings, overrides and isolates: never part of a name; a name holding one is refused
+(they break terminals, spreadsheets and PDF layout, an override shows a name reversed, and
+no applicant's name has them)."""
 
 
 COUNTED_VIEW = """

@@ -119,7 +119,8 @@ def test_an_applicant_sequence_that_is_not_a_whole_number_from_1_is_an_error(tmp
 
 @pytest.mark.parametrize(
     "character, code",
-    [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x85", "U+0085"), ("\u202e", "U+202E"), ("\u2066", "U+2066")],
+    [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x85", "U+0085"), ("\u202e", "U+202E"), ("\u2066", "U+2066"),
+     ("\u2028", "U+2028")],
 )
 def test_a_control_character_in_a_name_is_an_error_naming_the_row(tmp_path, character, code):
     rows = f"WO2018000001,2018-01-04,Alpha,CN,1,A1\nWO2018000002,2018-01-04,Be{character}ta,CN,1,A1\n"
