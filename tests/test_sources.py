@@ -266,3 +266,22 @@ def test_curly_quotes_dashes_and_capitals_do_not_mislead_the_encoding(tmp_path, 
     text = HEADER + "".join(f"WO20180000{i:02d},2018-01-04,{name},FR,1\n" for i, name in enumerate(names))
     path.write_bytes(text.encode(encoding))
     assert sorted(load_dataset(path, cache=False).ranked["applicant"]) == sorted(names)
+
+
+def test_applicants_separated_by_line_breaks_in_a_quoted_cell_are_split(tmp_path):
+    mapping = write(
+        tmp_path / "mapping.yaml",
+        'columns: {publication_number: No, publication_date: Date, applicant_name: Names}\nsplit_applicants: "\\n"\n',
+    )
+    path = write(
+        tmp_path / "export.csv",
+        'No,Date,Names\nWO2018000001,2018-01-04,"Alpha\n\nBeta"\nWO2018000002,2018-01-04,"Beta\r\nAlpha"\nWO2018000003,2018-01-04,\n',
+    )
+    with pytest.raises(ValidationError) as caught:
+        load_dataset(path, column_map=mapping, cache=False)
+    # Header on line 1, the first record on lines 2–4, the second on 5–6, the empty one on 7.
+    assert str(caught.value) == f"{path} line 7, applicant_name: is empty"
+    write(path, path.read_text(encoding="utf-8").replace("WO2018000003,2018-01-04,\n", "WO2018000003,2018-01-04,Alpha\n"))
+    dataset = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False)
+    assert counts(path, column_map=mapping, counting="every-applicant") == {(2018, "Alpha"): 3, (2018, "Beta"): 2}
+    assert dataset.summary.empty_parts == 1
