@@ -9,10 +9,12 @@ import pytest
 
 from analysis import notebooks as templates
 from analysis.dataset import load_dataset
+from analysis.fields import NO_IPC_REASON
 from analysis.narrative import headline
 from analysis.present import PROVENANCE_MIMETYPE, TABLE_MIMETYPE
 from analysis.profile import institution_profile
 from analysis.reports import KINDS
+from analysis.schema import CARD_MIMETYPE
 
 NOTEBOOKS = templates.template_paths()
 FIXTURE = Path(__file__).parent / "fixtures" / "content_records.csv"
@@ -126,7 +128,8 @@ def assert_clean(notebook, tmp_path):
     for cell in code_cells(notebook):
         assert all(output.output_type != "error" for output in cell.outputs), cell.source
         for output in cell.outputs:
-            assert "text/html" in output.get("data", {}), (cell.source, output)  # never a bare repr
+            data = output.get("data", {})
+            assert "text/html" in data or set(data) == {CARD_MIMETYPE}, (cell.source, output)  # never a bare repr
     html = "".join(outputs(notebook, "text/html"))
     assert HOSTILE not in html
     assert str(tmp_path) not in html
@@ -148,7 +151,12 @@ def test_institution_report_tells_the_story(tmp_path):
     assert '<h1 class="title"><bdi>Dalian University of Technology</bdi>: PCT applications published in 2018</h1>' in html
     assert html.count('<figure class="chart">') == 2
     names = [table["name"] for table in outputs(notebook, TABLE_MIMETYPE)]
-    assert names == ["trend", "sector_top", "country_sector_top", "peers", "sources"]
+    # The fixture carries no IPC codes: no field table, and one line that says why.
+    assert names == [
+        "trend", "sector_top", "country_sector_top", "peers", "partnership_share", "partner_sectors", "partners", "sources",
+    ]
+    assert NO_IPC_REASON in text_of(html)
+    assert len(outputs(notebook, CARD_MIMETYPE)) == 1
 
 
 @pytest.mark.slow
@@ -161,8 +169,9 @@ def test_annual_rankings_show_every_section(tmp_path):
     tables = {table["name"]: table for table in outputs(notebook, TABLE_MIMETYPE)}
     assert list(tables) == [
         "top_applicants", "top_education", "all_education", "top_education_country", "sector_shares", "country_shares",
-        "movers", "sources",
+        "co_applications", "university_business", "movers", "sources",
     ]
+    assert NO_IPC_REASON in text_of(html)
     assert "rank_overall" in tables["top_education"]["columns"]
     # Every educational institution of the year, searchable offline, its scripts marked for the renderer.
     everyone = load_dataset(FIXTURE).ranked.query("year == 2018 and sector == 'education'")

@@ -190,10 +190,13 @@ def test_provenance_lists_inputs_and_rules(dataset):
     output = present.provenance(dataset)
     data = output.data[present.PROVENANCE_MIMETYPE]
     assert data == {
-        "inputs": [{"path": "tests/fixtures/content_records.csv", "sha256": dataset.inputs[0].sha256}, *data["inputs"][1:]],
+        "inputs": [
+            {"path": "tests/fixtures/content_records.csv", "sha256": dataset.inputs[0].sha256, "format": "canonical"},
+            *data["inputs"][1:],
+        ],
         "counting": "first-named",
     }
-    assert dataset.inputs[0].sha256 in output.html
+    assert dataset.inputs[0].sha256 in output.html and "(canonical)" in output.html
     assert "first-named: each application is credited to its first-named applicant only" in output.html
     assert "Standard competition ranking" in output.html
 
