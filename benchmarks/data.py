@@ -30,9 +30,9 @@ def scaled_input(rows, source=DEMO_DATA, work_dir=WORK_DIR):
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     if not Path(source).exists() and Path(source) == DEMO_DATA:
-        from analysis.demo import write_demo_data  # a fresh clone has no demo data yet
+        from scripts.demo.generate import generate_demo  # a fresh clone has no demo data yet (run from the root)
 
-        write_demo_data(DEMO_DATA)
+        generate_demo(DEMO_DATA)
     target = work_dir / f"pct_{rows}.parquet"
     sidecar = target.with_suffix(".json")
     stamp = {"rows": rows, "source_sha256": file_sha256(source), "years_per_copy": YEARS_PER_COPY}

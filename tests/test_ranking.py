@@ -1,4 +1,3 @@
-import csv
 from fractions import Fraction
 
 import pandas as pd
@@ -8,7 +7,7 @@ from hypothesis import strategies as st
 
 from analysis.dataset import load_dataset
 from analysis.errors import OptionError, UnknownYearError
-from analysis.paths import PUBLISHED_FIGURES
+from analysis.published import read_published_figures
 from analysis.ranking import NEW_ENTRY, NO_PUBLISHED_FIGURE, add_ranks, competition_rank, ranking_table
 
 
@@ -21,15 +20,15 @@ def test_ties_share_the_best_rank_and_the_next_rank_is_skipped():
 
 
 def test_the_2014_educational_table_ties_as_wipo_printed_them(tmp_path):
-    with open(PUBLISHED_FIGURES, encoding="utf-8") as handle:
-        table = [r for r in csv.DictReader(handle) if r["year"] == "2014" and r["table"] == "edu" and int(r["rank"]) <= 20]
+    figures = read_published_figures()
+    table = figures[(figures["year"] == 2014) & (figures["table"] == "edu") & (figures["rank"] <= 20)]
     path = tmp_path / "edu2014.csv"
     pd.DataFrame({
         "year": 2014,
-        "applicant_name": [r["name"] for r in table],
-        "applicant_country": [r["country"] for r in table],
+        "applicant_name": table["name"].tolist(),
+        "applicant_country": table["country"].tolist(),
         "applicant_sector": "education",
-        "published": [int(r["count"]) for r in table],
+        "published": table["count"].astype(int).tolist(),
     }).to_csv(path, index=False)
     dataset = load_dataset(path)
     ranked = dataset.ranked
@@ -37,7 +36,8 @@ def test_the_2014_educational_table_ties_as_wipo_printed_them(tmp_path):
     assert len(ranked[ranked["rank_sector"] == 13]) == 3
     assert ranked.loc[ranked["published"] == 79, "rank_sector"].item() == 16
     got = dict(zip(ranked["applicant"], ranked["rank_sector"]))
-    assert {r["name"]: got[dataset.resolve(r["name"])] for r in table} == {r["name"]: int(r["rank"]) for r in table}
+    printed = dict(zip(table["name"], table["rank"].astype(int)))
+    assert {name: got[dataset.resolve(name)] for name in printed} == printed
 
 
 def ranked_example():
