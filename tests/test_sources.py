@@ -285,3 +285,9 @@ def test_applicants_separated_by_line_breaks_in_a_quoted_cell_are_split(tmp_path
     dataset = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False)
     assert counts(path, column_map=mapping, counting="every-applicant") == {(2018, "Alpha"): 3, (2018, "Beta"): 2}
     assert dataset.summary.empty_parts == 1
+
+
+def test_a_name_longer_than_pythons_csv_field_limit_is_read(tmp_path):
+    name = "Alpha " + "X" * 200_000
+    path = write(tmp_path / "records.csv", HEADER + f"WO2018000001,2018-01-04,{name},CN,1\nWO2018000002,2018-01-04,Beta,CN,1\n")
+    assert counts(path) == {(2018, name): 1, (2018, "Beta"): 1}

@@ -292,6 +292,15 @@ def _cell_text(cell):
     return str(cell)
 
 
+MAX_FIELD_CHARACTERS = 2_000_000
+"""Python's csv module refuses fields over 128 KiB; DuckDB reads lines up to 2 MB, so a long
+(if odd) name is read by both rather than refused by one."""
+
+
+def _allow_long_fields():
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARACTERS))
+
+
 def check_widths(head, header_index, delimiter):
     """Raise InputFileError at the first record of a text file whose number of fields is not
     the header's, naming the line an editor shows (a record may span lines).
@@ -304,6 +313,7 @@ def check_widths(head, header_index, delimiter):
         return
     with open(head.path, encoding=head.encoding, newline="") as handle:
         records = csv.reader(handle, delimiter=delimiter, strict=True)
+        _allow_long_fields()
         for _ in range(header_index):
             next(records, None)
         start = 1
@@ -437,6 +447,7 @@ def _records(path, delimiter, header_index):
     blank lines skipped as DuckDB skips them."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True)
+        _allow_long_fields()
         for _ in range(header_index + 1):
             next(reader, None)
         end = reader.line_num
