@@ -174,10 +174,16 @@ def what_counts(dataset):
     ranked = dataset.ranked
     unknown = float(ranked.loc[ranked["country"].isna(), "published"].sum())
     total = float(ranked["published"].sum())
-    if total:
+    counting = getattr(dataset, "counting", None)
+    if total and (counting is None or RULES[counting].wipo):
         lines.append(
             f"{format_count(unknown)} of {format_count(total)} counted applications ({unknown / total:.1%}) "
             "have an applicant with no known country: shown as —, left out of country rankings."
+        )
+    elif total:  # other rules credit an application to several applicants: the shares are of credits
+        lines.append(
+            f"{format_count(unknown)} of {format_count(total)} application credits under {counting} counting "
+            f"({unknown / total:.1%}) go to applicants with no known country: shown as —, left out of country rankings."
         )
     return lines
 

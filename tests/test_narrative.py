@@ -34,6 +34,7 @@ def test_ordinals(number, written):
     assert ordinal(number) == written
 
 
+@pytest.mark.slow  # loads the full demo data
 def test_complete_data_keeps_wipos_wording(demo_dataset):
     profile = institution_profile(demo_dataset, "Dalian University of Technology", 2018)
     assert profile.complete
@@ -164,3 +165,17 @@ def test_what_counts_of_a_real_export_names_non_pct_rows_republications_empty_pa
         "1 application counted, published 2018.",
         "1 of 1 counted applications (100.0%) have an applicant with no known country: shown as —, left out of country rankings.",
     ]
+
+
+def test_what_counts_gives_the_unknown_country_share_of_credits_under_another_rule():
+    summary = Summary(files=(InputDescription("a.csv", "canonical", "utf-8"),), rows=4, applications_by_year={2018: 2})
+    # Two applications of two applicants each, credited to every applicant: 4 credits, 1 to Gamma (no country).
+    ranked = pd.DataFrame({"year": [2018] * 3, "applicant": ["A", "B", "Gamma"], "country": ["CN", "US", None], "published": [2, 1, 1]})
+    dataset = _dataset(summary, ranked)
+    dataset.counting = "every-applicant"
+    assert what_counts(dataset)[-1] == (
+        "1 of 4 application credits under every-applicant counting (25.0%) go to applicants with no known country: "
+        "shown as —, left out of country rankings."
+    )
+    dataset.counting = "first-named"
+    assert what_counts(dataset)[-1].startswith("1 of 4 counted applications (25.0%) have an applicant with no known country")
