@@ -103,6 +103,7 @@ CASES = [
     pytest.param(text("escape.csv", "id,ti\x1btle\n1,x\n"), 2, ["not a format this tool knows", "\\x1b"], id="escape-in-a-header"),
     pytest.param(text("noise.csv", bytes(range(256)) * 64), 2, ["noise.csv"], id="binary-noise"),
     pytest.param(text("fake.xlsx", "not a workbook"), 2, ["fake.xlsx: not a readable workbook"], id="fake-workbook"),
+    pytest.param(text("fake.zip", "not an archive"), 2, ["fake.zip: not a format this tool knows"], id="fake-zip"),
     pytest.param(mixed, 2, ["mix application-level records and aggregated counts"], id="records-and-counts-mixed"),
     # CSV layout
     pytest.param(records("WO2018000002,2018-01-04,Beta,CN,1,extra\n"), 2, ["records.csv line 3: 6 fields where the header has 5"], id="extra-field"),
@@ -152,6 +153,8 @@ CASES = [
                  ["line 3, year: '2018.5' is not a year"], id="aggregated-fractional-year"),
     # Accepted, however unusual
     pytest.param(records(f"WO2018000002,2018-01-04,{LONG_NAME},CN,1\n"), 0, ["rank", "Alpha University"], id="100000-character-name"),
+    pytest.param(text("utf16.csv", HEADER + "WO2018000001,2018-01-04,M\u00fcller GmbH,DE,1\n", "utf-16-le"), 0,
+                 ["Müller GmbH"], id="utf-16-without-bom"),
     pytest.param(text("macroman.csv", HEADER + "WO2018000001,2018-01-04,Universit\u00e9 de Lyon,FR,1\n", "mac_roman"), 0,
                  ["Université de Lyon"], id="mac-roman"),
 ]

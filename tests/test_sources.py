@@ -122,6 +122,8 @@ NAMES = ["Université Paris-Saclay", "Müller GmbH", "Technische Universität M�
         ("utf-8", b"", "utf-8"),
         ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
         ("utf-16", b"", "utf-16"),
+        ("utf-16-le", b"", "utf-16-le"),
+        ("utf-16-be", b"", "utf-16-be"),
         ("mac_roman", b"", "mac-roman"),
         ("cp1252", b"", "cp1252"),
     ],

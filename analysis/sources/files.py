@@ -127,6 +127,9 @@ def detect_encoding(path, declared=None):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    unmarked = _utf16_without_bom(sample[:4096])
+    if unmarked:
+        return unmarked
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < ENCODING_SAMPLE_BYTES)
         return "utf-8"
@@ -140,6 +143,20 @@ def detect_encoding(path, declared=None):
             pass  # Windows-1252 leaves five bytes undefined
     best = max(candidates, key=lambda candidate: plausibility(candidate[1][:SCORED_CHARACTERS]))[0]
     return codecs.lookup(best).name
+
+
+def _utf16_without_bom(start):
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text written without a byte-order mark: Latin
+    text then has a zero byte in every other position (high bytes in LE, low in BE)."""
+    half = len(start) // 2
+    if half < 8:
+        return None
+    odd, even = start[1::2].count(0), start[0::2].count(0)
+    if odd >= 0.4 * half and even <= odd / 8:
+        return "utf-16-le"
+    if even >= 0.4 * half and odd <= even / 8:
+        return "utf-16-be"
+    return None
 
 
 SCORED_CHARACTERS = 1 << 20
