@@ -6,6 +6,8 @@ The expected values come from data/published only; nothing here uses the generat
 
 import pytest
 
+pytestmark = pytest.mark.slow  # loads the full demo data
+
 
 class Ranking:
     """The demo dataset, its ranked rows also indexed by (year, applicant): the printed rows

@@ -12,6 +12,8 @@ from analysis.build import ReportFailure, build_reports, expand_jobs, parse_year
 from analysis.errors import OptionError
 from analysis.render import ReportJob, ReportOutcome
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
 

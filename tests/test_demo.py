@@ -24,6 +24,8 @@ from scripts.demo.calibration import year_volumes
 from scripts.demo.generate import DEMO_SEED, generate_demo, sidecar_path
 from scripts.demo.names import RULE_CLASSIFIED_SECTORS, synthetic_spellings
 
+pytestmark = pytest.mark.slow  # loads or generates the full demo data
+
 WIPO_2016_SECTOR_SHARES = {"business": 0.855, "individual": 0.075, "education": 0.05, "government": 0.019}
 """WIPO, PCT Yearly Review 2017: shares of 2016 publications by first-named applicant's sector."""
 

@@ -14,6 +14,8 @@ from analysis.fields import read_concordance
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.summary import biggest_movers
 
+pytestmark = pytest.mark.slow  # loads the full demo data
+
 WIPO_2016_FIELD_SHARES = {
     "Digital communication": 0.085,
     "Computer technology": 0.082,

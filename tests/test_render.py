@@ -19,6 +19,8 @@ from analysis.export_html import drop_scripts, to_html
 from analysis.render import ReportJob, render_report
 from analysis.tables import csv_cell, write_tables
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
 

@@ -15,6 +15,8 @@ import pytest
 import analysis.atomic as atomic
 from analysis.render import ReportJob
 
+pytestmark = pytest.mark.slow  # executes notebooks
+
 ROOT = Path(__file__).parent.parent
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 FILES = ("report.html", "report.pdf", "manifest.json")
