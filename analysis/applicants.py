@@ -38,7 +38,8 @@ def applicant_attributes(variants, name_map, sector_overrides, countries=None):
     connection = duckdb.connect()
     connection.register("variants", variants)
     connection.register("names", name_map.table[["applicant_name", "group", "applicant"]])
-    attributes = connection.sql(f"""
+    attributes = (
+        connection.sql(f"""
         WITH named AS (
             SELECT n.applicant, n."group", v.applicant_country, v.applicant_sector, v.provenance, v.rows
             FROM variants AS v JOIN names AS n USING (applicant_name))
@@ -47,7 +48,11 @@ def applicant_attributes(variants, name_map, sector_overrides, countries=None):
         LEFT JOIN ({_most_frequent("applicant_country")}) AS c(applicant, country) USING (applicant)
         LEFT JOIN ({_most_frequent("applicant_sector")}) AS s(applicant, input_sector) USING (applicant)
         LEFT JOIN ({_most_frequent("provenance")}) AS p(applicant, provenance) USING (applicant)
-        ORDER BY applicant""").to_arrow_table().to_pandas().set_index("applicant")
+        ORDER BY applicant""")
+        .to_arrow_table()
+        .to_pandas()
+        .set_index("applicant")
+    )
     connection.close()
     country = attributes["country"].astype("object")
     missing = country.isna()

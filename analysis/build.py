@@ -65,7 +65,14 @@ def expand_jobs(years, institutions, annual, **common):
 
 
 def build_reports(
-    jobs, reports_dir=REPORTS_DIR, workers=2, progress=True, notebooks_dir=NOTEBOOKS_DIR, *, replace=False, timeout=DEFAULT_TIMEOUT
+    jobs,
+    reports_dir=REPORTS_DIR,
+    workers=2,
+    progress=True,
+    notebooks_dir=NOTEBOOKS_DIR,
+    *,
+    replace=False,
+    timeout=DEFAULT_TIMEOUT,
 ):
     """Render ``jobs``, in parallel when ``workers`` > 1, then write the index.
 
@@ -86,7 +93,9 @@ def build_reports(
                 bar.update()
         else:
             with worker_pool(min(workers, len(jobs))) as pool:
-                futures = {pool.submit(_render, job, reports_dir, notebooks_dir, options): i for i, job in enumerate(jobs)}
+                futures = {
+                    pool.submit(_render, job, reports_dir, notebooks_dir, options): i for i, job in enumerate(jobs)
+                }
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
                     bar.update()
@@ -116,7 +125,9 @@ def _check_folders(jobs, reports_dir):
     for job in jobs:
         other = seen.setdefault(job.folder(reports_dir), job)
         if other is not job:
-            raise OptionError(f"{job.label} and {other.label} with other parameters would share {job.folder(reports_dir)}")
+            raise OptionError(
+                f"{job.label} and {other.label} with other parameters would share {job.folder(reports_dir)}"
+            )
 
 
 def _render(job, reports_dir, notebooks_dir, options):

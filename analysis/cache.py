@@ -85,7 +85,7 @@ def read_entry(key, cache_dir=None):
             raise ValueError("entry does not match its checksum")
         ranked_table = pq.read_table(pa.BufferReader(content["ranked"]))
         lookup = pq.read_table(pa.BufferReader(content["lookup"]))
-        name_lookup = dict(zip(lookup.column("key").to_pylist(), lookup.column("applicant").to_pylist()))
+        name_lookup = dict(zip(lookup.column("key").to_pylist(), lookup.column("applicant").to_pylist(), strict=False))
         ranked = ranked_table.to_pandas()
         text = checksums["object_columns"]  # pandas reads strings back as str, not object
         ranked[text] = ranked[text].astype(object)
@@ -198,7 +198,11 @@ def read_table(key, part, cache_dir=None):
             raise ValueError("table does not match its checksum")
         table = pq.read_table(pa.BufferReader(content))
         frame = table.to_pandas()
-        text = [field.name for field in table.schema if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)]
+        text = [
+            field.name
+            for field in table.schema
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        ]
         frame[text] = frame[text].astype(object)  # pandas reads strings back as str, not object
         return frame
     except FileNotFoundError:

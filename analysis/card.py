@@ -32,8 +32,16 @@ MISSING_GLYPH = "missing from font"
 def card_figures(profile):
     """The four key figures of a profile as (value, label) pairs, worded as the headline words them."""
     now = profile.current
-    world = f"the world's {SECTOR_LABELS[profile.sector]}" if profile.complete else f"the {SECTOR_LABELS[profile.sector]} in this data"
-    published = "PCT applications published" if RULES[profile.counting].wipo else f"PCT applications ({profile.counting} counting)"
+    world = (
+        f"the world's {SECTOR_LABELS[profile.sector]}"
+        if profile.complete
+        else f"the {SECTOR_LABELS[profile.sector]} in this data"
+    )
+    published = (
+        "PCT applications published"
+        if RULES[profile.counting].wipo
+        else f"PCT applications ({profile.counting} counting)"
+    )
     if profile.country is not None and now.rank_sector_country is not None:
         in_country = (ordinal(now.rank_sector_country), f"among {sector_in_country(profile.sector, profile.country)}")
     else:
@@ -42,7 +50,10 @@ def card_figures(profile):
         (format_count(now.published), f"{published} in {profile.year}"),
         (ordinal(now.rank_sector), f"among {world}"),
         in_country,
-        (ordinal(now.rank_overall), "among all PCT applicants" if profile.complete else "among the applicants in this data"),
+        (
+            ordinal(now.rank_overall),
+            "among all PCT applicants" if profile.complete else "among the applicants in this data",
+        ),
     ]
 
 
@@ -57,11 +68,20 @@ def _draw(profile, counting, source, name_zh):
     figure.text(0.95, 0.9, str(profile.year), fontsize=28, fontweight="bold", color=BLUE, va="top", ha="right")
     for column, (value, label) in enumerate(card_figures(profile)):
         x = 0.06 + column * 0.23
-        figure.text(x, 0.47, value, fontsize=min(FIGURE_POINTS, 260 / len(value)), fontweight="bold", color=BLUE, va="baseline")
+        figure.text(
+            x, 0.47, value, fontsize=min(FIGURE_POINTS, 260 / len(value)), fontweight="bold", color=BLUE, va="baseline"
+        )
         figure.text(x, 0.40, textwrap.fill(label, 24), fontsize=14, color=INK, va="top", linespacing=1.2)
     small_print = f"Counting rule: {COUNTING_DESCRIPTIONS[counting]}. Source: {source}"
-    figure.text(0.06, 0.05, textwrap.fill(small_print, 150, max_lines=2, placeholder=" …"), fontsize=9,
-                color="#666666", va="bottom", linespacing=1.3)
+    figure.text(
+        0.06,
+        0.05,
+        textwrap.fill(small_print, 150, max_lines=2, placeholder=" …"),
+        fontsize=9,
+        color="#666666",
+        va="bottom",
+        linespacing=1.3,
+    )
     return figure
 
 
@@ -102,5 +122,7 @@ def card_png(profile, counting, source, name_zh=None, where="card.png"):
         _draw(profile, counting, source, name_zh).savefig(png, format="png", dpi=DPI, metadata={"Software": None})
     missing = [str(w.message) for w in caught if MISSING_GLYPH in str(w.message)]
     if missing:
-        raise ValueError(f"{where}: no installed font draws part of the card's text ({missing[0]}); install fonts-noto-cjk")
+        raise ValueError(
+            f"{where}: no installed font draws part of the card's text ({missing[0]}); install fonts-noto-cjk"
+        )
     return png.getvalue()

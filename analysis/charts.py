@@ -130,9 +130,16 @@ def trend(profile):
         )
         for column, label, colour in scopes:
             ranks.plot(table["year"], table[column], marker="o", color=colour, label=label)
-            for year, rank in zip(published["year"], published[column]):
-                ranks.annotate(number(rank), (year, rank), textcoords="offset points", xytext=(0, 6),
-                               ha="center", fontsize=7, color=colour)
+            for year, rank in zip(published["year"], published[column], strict=False):
+                ranks.annotate(
+                    number(rank),
+                    (year, rank),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                    color=colour,
+                )
         ranks.set_yscale("log")
         ranks.invert_yaxis()
         ranks.margins(y=0.2)
@@ -174,7 +181,7 @@ def standing(table, institution, title, bars=20):
     shown = table.head(bars)
     own = table[table["applicant"] == institution]
     rows = shown if own.index.isin(shown.index).all() else pd.concat([shown, own])
-    labels = [f"{rank:,}. {_short(name)}" for rank, name in zip(rows["rank"], rows["applicant"])]
+    labels = [f"{rank:,}. {_short(name)}" for rank, name in zip(rows["rank"], rows["applicant"], strict=False)]
     values = list(rows["published"])
     colours = [ORANGE if name == institution else BLUE for name in rows["applicant"]]
     value_labels = [number(value) for value in values]
@@ -185,7 +192,7 @@ def standing(table, institution, title, bars=20):
         for column, filler in ((labels, "…"), (values, 0), (colours, "none"), (value_labels, "")):
             column.insert(at, filler)
     figure, axes = _horizontal_bars(labels, values, value_labels, colours, title, "Published applications")
-    for label, colour in zip(axes.get_yticklabels(), colours):
+    for label, colour in zip(axes.get_yticklabels(), colours, strict=False):
         if colour == ORANGE:
             label.set_color(ORANGE)
             label.set_fontweight("bold")
@@ -200,7 +207,11 @@ def shares(table, title):
     colours = [GREY if label == OTHERS else BLUE for label in table["label"]]
     value_labels = [f"{share:.1f} %" for share in table["share"]]
     figure, _ = _horizontal_bars(
-        [_short(label) for label in table["label"]], list(table["share"]), value_labels, colours, title,
+        [_short(label) for label in table["label"]],
+        list(table["share"]),
+        value_labels,
+        colours,
+        title,
         "Share of published applications (%)",
     )
     return figure
@@ -213,7 +224,7 @@ def movers(table, title):
     """
     labels = [
         f"{_short(name, 40)} ({before:,} → {after:,})"
-        for name, before, after in zip(table["applicant"], table["rank_previous"], table["rank"])
+        for name, before, after in zip(table["applicant"], table["rank_previous"], table["rank"], strict=False)
     ]
     colours = [BLUE if change > 0 else ORANGE for change in table["rank_change"]]
     value_labels = [number(change, signed=True) for change in table["rank_change"]]

@@ -20,13 +20,23 @@ EXIT_USER_ERROR = 2
 
 def _data_options(parser):
     parser.add_argument(
-        "--data", nargs="+", default=None, metavar="PATH",
+        "--data",
+        nargs="+",
+        default=None,
+        metavar="PATH",
         help=f"input files, folders or globs, in any known source format (default: the demo data, {DEMO_DATA.name}); "
         "see `pct-report sources`",
     )
-    parser.add_argument("--source", default=None, metavar="FORMAT", help="force an input format (see `pct-report sources`)")
+    parser.add_argument(
+        "--source", default=None, metavar="FORMAT", help="force an input format (see `pct-report sources`)"
+    )
     parser.add_argument("--columns", type=Path, default=None, help="YAML column mapping for any other export")
-    parser.add_argument("--counting", choices=COUNTING_RULES, default=DEFAULT_RULE, help=f"counting rule (default: {DEFAULT_RULE}, as WIPO)")
+    parser.add_argument(
+        "--counting",
+        choices=COUNTING_RULES,
+        default=DEFAULT_RULE,
+        help=f"counting rule (default: {DEFAULT_RULE}, as WIPO)",
+    )
 
 
 def _positive(text):
@@ -48,15 +58,20 @@ def _load(args):
 
 def cmd_profile(args):
     from analysis.narrative import change_sentence, headline
-    from analysis.profile import institution_profile
-
     from analysis.narrative_zh import headline_zh
+    from analysis.profile import institution_profile
     from analysis.registry import read_registry
 
     profile = institution_profile(_load(args), args.institution, args.year)
     chinese = headline_zh(profile, read_registry().name_zh(profile.institution))
     if args.json:
-        print(json.dumps(profile.to_dict() | {"headline": headline(profile), "headline_zh": chinese}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                profile.to_dict() | {"headline": headline(profile), "headline_zh": chinese},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(headline(profile))
         if args.lang == "zh" or profile.country == "CN":
@@ -100,7 +115,9 @@ def cmd_validate(args):
     unused = dataset.unused_aliases
     if unused:
         names = ", ".join(repr(alias.raw_name) for alias in unused[:3]) + (", …" if len(unused) > 3 else "")
-        print(f"note: {len(unused)} alias entr{'ies' if len(unused) != 1 else 'y'} match no name in this data ({names})")
+        print(
+            f"note: {len(unused)} alias entr{'ies' if len(unused) != 1 else 'y'} match no name in this data ({names})"
+        )
 
 
 def cmd_applicants(args):
@@ -140,8 +157,13 @@ def _institutions(args):
 
 
 BUILD_PARAMETERS = {
-    "data": "data_path", "source": "source", "columns": "column_map", "counting": "counting", "top": "top_n",
-    "country": "country", "lang": "lang",
+    "data": "data_path",
+    "source": "source",
+    "columns": "column_map",
+    "counting": "counting",
+    "top": "top_n",
+    "country": "country",
+    "lang": "lang",
 }
 """The flags of ``build`` that every report shares, and the notebook parameters they set."""
 
@@ -165,7 +187,12 @@ def cmd_build(args):
     common = {parameter: _parameter(getattr(args, flag)) for flag, parameter in BUILD_PARAMETERS.items()}
     jobs = expand_jobs(years, institutions, args.annual, **common)
     outcomes = build_reports(
-        jobs, Path(args.output), workers=args.workers, progress=not args.quiet, replace=args.replace, timeout=args.timeout
+        jobs,
+        Path(args.output),
+        workers=args.workers,
+        progress=not args.quiet,
+        replace=args.replace,
+        timeout=args.timeout,
     )
     failed = [outcome for outcome in outcomes if not getattr(outcome, "ok", True)]
     for outcome in outcomes:
@@ -179,14 +206,24 @@ def cmd_build(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="pct-report", description="Count and rank published PCT applications the way WIPO does, and render reports.")
+    parser = argparse.ArgumentParser(
+        prog="pct-report",
+        description="Count and rank published PCT applications the way WIPO does, and render reports.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     profile = commands.add_parser("profile", help="one institution in one year: counts, ranks and the headline")
     profile.add_argument("--year", type=int, required=True)
     profile.add_argument("--institution", required=True)
-    profile.add_argument("--json", action="store_true", help="print JSON instead of text (with the headline in English and Chinese)")
-    profile.add_argument("--lang", choices=("en", "zh"), default="en", help="zh: also print the headline in Chinese (always for Chinese institutions)")
+    profile.add_argument(
+        "--json", action="store_true", help="print JSON instead of text (with the headline in English and Chinese)"
+    )
+    profile.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="zh: also print the headline in Chinese (always for Chinese institutions)",
+    )
     _data_options(profile)
     profile.set_defaults(run=cmd_profile)
 
@@ -215,7 +252,9 @@ def build_parser():
     _data_options(variants)
     variants.set_defaults(run=cmd_variants)
 
-    sources = commands.add_parser("sources", help="list the input formats read as downloaded, with an example header each")
+    sources = commands.add_parser(
+        "sources", help="list the input formats read as downloaded, with an example header each"
+    )
     sources.set_defaults(run=cmd_sources)
 
     from analysis.execute import DEFAULT_TIMEOUT
@@ -226,16 +265,25 @@ def build_parser():
     build.add_argument("--institution", action="append", help="an institution (repeatable)")
     build.add_argument("--institutions-file", type=Path, help="one institution per line; # starts a comment")
     build.add_argument("--annual", action="store_true", help="also build the annual rankings report of each year")
-    build.add_argument("--country", help="the country whose universities the annual report ranks (default: the notebook's, CN)")
     build.add_argument(
-        "--lang", choices=("auto", "en", "zh"), default=None,
+        "--country", help="the country whose universities the annual report ranks (default: the notebook's, CN)"
+    )
+    build.add_argument(
+        "--lang",
+        choices=("auto", "en", "zh"),
+        default=None,
         help="the institution report's headline in Chinese too: zh always, en never, auto (default) for Chinese institutions",
     )
     build.add_argument("--top", type=_positive, default=DEFAULT_TOP)
     build.add_argument("--workers", type=_positive, default=2, help="parallel workers (default 2)")
     build.add_argument("--output", "--output-dir", default=str(REPORTS_DIR), help="where reports go (default reports/)")
     build.add_argument("--replace", action="store_true", help="replace reports built from other data")
-    build.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT, help=f"seconds a report may run (default {DEFAULT_TIMEOUT})")
+    build.add_argument(
+        "--timeout",
+        type=_positive,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a report may run (default {DEFAULT_TIMEOUT})",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     _data_options(build)
     build.set_defaults(run=cmd_build)
@@ -248,7 +296,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def terminal_safe(text):
     """Text with control characters and bidirectional overrides shown as escapes, so that no
     value from the data can move the cursor, recolour or reorder a terminal."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}", str(text))
+    return _CONTROL.sub(
+        lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}",
+        str(text),
+    )
 
 
 class _SafeStream:

@@ -65,7 +65,9 @@ def count_published(checked, name_map, applicants, counting="first-named"):
         FROM ({counted}) AS c JOIN applicants AS a USING (applicant)
         ORDER BY c.year, c.published DESC, a.name_order, a.country NULLS LAST"""
     counts = connection.sql(query).to_arrow_table().to_pandas()
-    applications = {} if aggregated else {int(y): int(n) for y, n in connection.execute(rule.applications_sql).fetchall()}
+    applications = (
+        {} if aggregated else {int(y): int(n) for y, n in connection.execute(rule.applications_sql).fetchall()}
+    )
     connection.unregister("name_map")
     connection.unregister("applicants")
     counts["year"] = counts["year"].astype("int64")
@@ -80,9 +82,9 @@ def count_published(checked, name_map, applicants, counting="first-named"):
 
 
 def _exists(connection, table):
-    return bool(connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-    ).fetchall()[0][0])
+    return bool(
+        connection.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]
+    )
 
 
 _AGGREGATED_SQL = """

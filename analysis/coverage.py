@@ -52,7 +52,7 @@ def wipo_totals():
 
     figures = read_published_figures()
     totals = figures[figures["table"] == "total"]
-    return {int(year): int(count) for year, count in zip(totals["year"], totals["count"])}
+    return {int(year): int(count) for year, count in zip(totals["year"], totals["count"], strict=False)}
 
 
 def year_coverage(summary, year, totals=None):

@@ -77,7 +77,9 @@ class Dataset:
         found = self.name_lookup.get(normalise_name(name))
         if found is not None:
             return found
-        raise UnknownInstitutionError(f"no applicant named {name!r} in the data", closest_names(applicants.unique(), name))
+        raise UnknownInstitutionError(
+            f"no applicant named {name!r} in the data", closest_names(applicants.unique(), name)
+        )
 
 
 def closest_names(candidates, name, limit=5):
@@ -85,7 +87,12 @@ def closest_names(candidates, name, limit=5):
     from rapidfuzz import fuzz, process
 
     matches = process.extract(
-        normalise_name(name), list(candidates), scorer=fuzz.WRatio, processor=normalise_name, limit=limit, score_cutoff=60
+        normalise_name(name),
+        list(candidates),
+        scorer=fuzz.WRatio,
+        processor=normalise_name,
+        limit=limit,
+        score_cutoff=60,
     )
     return [match for match, _, _ in matches]
 
@@ -141,7 +148,14 @@ def load_dataset(
     # Registry spellings that this data does not use are expected; stale alias rows are not.
     unused = tuple(alias for alias in name_map.unused_aliases if alias in reviewed)
     dataset = Dataset(
-        add_ranks(counts), counting, _with_formats(inputs, summary), summary, name_map.key_to_applicant(), unused, origin, key
+        add_ranks(counts),
+        counting,
+        _with_formats(inputs, summary),
+        summary,
+        name_map.key_to_applicant(),
+        unused,
+        origin,
+        key,
     )
     if key:
         write_entry(key, dataset.ranked, summary, dataset.name_lookup, dataset.unused_aliases)

@@ -25,7 +25,6 @@ class Details:
     fields: pd.DataFrame | None
     no_fields_reason: str | None
 
-
     def notes(self):
         """The one line a report prints where the data cannot be divided by field."""
         return [self.no_fields_reason] if self.no_fields_reason else []
@@ -53,6 +52,7 @@ class Details:
             by_sector=_in_percent(found.by_sector, ("share",)),
             fastest=_in_percent(found.fastest, ("growth",)),
         )
+
 
 def _in_percent(table, columns):
     """Shares and growth as the report's tables show them: percent, one decimal."""
@@ -95,16 +95,21 @@ def _read_applications(dataset, years):
         return pd.DataFrame(columns=["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"])
     records = counted_records(opened)
     in_years = f"year IN ({', '.join(map(str, years))})"
-    spellings = opened.connection.execute(f"SELECT DISTINCT applicant_name FROM {records} WHERE {in_years}").df()["applicant_name"]
-    names = pd.DataFrame({
-        "applicant_name": spellings,
-        "applicant": [dataset.name_lookup.get(normalise_name(name)) for name in spellings],
-    })
+    spellings = opened.connection.execute(f"SELECT DISTINCT applicant_name FROM {records} WHERE {in_years}").df()[
+        "applicant_name"
+    ]
+    names = pd.DataFrame(
+        {
+            "applicant_name": spellings,
+            "applicant": [dataset.name_lookup.get(normalise_name(name)) for name in spellings],
+        }
+    )
     latest = dataset.ranked.sort_values("year").drop_duplicates("applicant", keep="last")
     connection = opened.connection
     connection.register("names", names)
     connection.register("attributes", latest[["applicant", "sector", "country"]])
-    applications = connection.sql(f"""
+    applications = (
+        connection.sql(f"""
         SELECT publication_number, year, applicant,
                CAST(row_number() OVER (PARTITION BY publication_number ORDER BY order_key) AS INTEGER) AS sequence,
                sector, country, ipc
@@ -113,8 +118,10 @@ def _read_applications(dataset, years):
                          + (_order % {SEQUENCE_SHIFT})) AS order_key
               FROM {records} JOIN names USING (applicant_name) WHERE {in_years} GROUP BY publication_number, applicant)
         JOIN attributes USING (applicant)
-        ORDER BY publication_number, sequence""").to_arrow_table().to_pandas()
+        ORDER BY publication_number, sequence""")
+        .to_arrow_table()
+        .to_pandas()
+    )
     connection.close()
     applications["country"] = applications["country"].astype(object).where(applications["country"].notna(), None)
     return applications
-

@@ -92,7 +92,9 @@ def _preprocessor_class():
                     if found:
                         page = data["text/html"]
                         data["text/html"] = page[: found.start()] + page[found.end() :]
-                        outline.update(title_html=found.group(1), title_text=_text(found.group(1)), subtitle_html=found.group(2))
+                        outline.update(
+                            title_html=found.group(1), title_text=_text(found.group(1)), subtitle_html=found.group(2)
+                        )
                         return True
             return False
 

@@ -221,7 +221,8 @@ def institution_fields(counts, institution, year):
     if own.empty:
         raise UnknownInstitutionError(f"{institution} has no published PCT applications in {year} in this data")
     peers = rows[rows["sector"] == own["sector"].iloc[0]]
-    return query("""
+    return query(
+        """
         WITH classified AS (SELECT * FROM peers WHERE field_number IS NOT NULL),
         ranked AS (
             SELECT applicant, field_number, field, tech_sector, weight,
@@ -236,9 +237,10 @@ def institution_fields(counts, institution, year):
         UNION ALL
         SELECT field_number, field, tech_sector, weight, NULL, NULL, NULL, NULL, NULL
         FROM own WHERE field_number IS NULL
-        ORDER BY field_number IS NULL, applications DESC, field_number, field""", peers=peers, own=own).astype(
-        {"field_number": "Int64", "rank_in_sector": "Int64", "applicants_in_sector": "Int64"}
-    )
+        ORDER BY field_number IS NULL, applications DESC, field_number, field""",
+        peers=peers,
+        own=own,
+    ).astype({"field_number": "Int64", "rank_in_sector": "Int64", "applicants_in_sector": "Int64"})
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,8 @@ def annual_fields(counts, concordance, year, top=5):
     rows = _year_rows(counts, year)
     has_previous = (counts["year"] == year - 1).any()
     previous = counts[counts["year"] == year - 1]
-    by_field = query(f"""
+    by_field = query(
+        f"""
         WITH now AS (SELECT field_number, field, sum(weight) AS applications FROM rows GROUP BY ALL),
         before AS (SELECT field_number, field, sum(weight) AS applications FROM previous GROUP BY ALL),
         listed AS (
@@ -284,15 +287,22 @@ def annual_fields(counts, concordance, year, top=5):
         FROM listed AS l
         LEFT JOIN now AS n ON n.field IS NOT DISTINCT FROM l.field AND n.field_number IS NOT DISTINCT FROM l.field_number
         LEFT JOIN before AS b ON b.field IS NOT DISTINCT FROM l.field AND b.field_number IS NOT DISTINCT FROM l.field_number
-        ORDER BY l.field_number NULLS LAST, l.field""", rows=rows, previous=previous, fields=concordance.fields)
+        ORDER BY l.field_number NULLS LAST, l.field""",
+        rows=rows,
+        previous=previous,
+        fields=concordance.fields,
+    )
     by_field = by_field.astype({"field_number": "Int64"})
     classified = by_field[by_field["field_number"].notna()]
     by_sector = classified.groupby("tech_sector", sort=False, as_index=False)["applications"].sum()
     by_sector["share"] = by_sector["applications"] / by_sector["applications"].sum()
     fastest = classified.dropna(subset=["growth"]).sort_values(["growth", "field_number"], ascending=[False, True])
-    leaders = query("""
+    leaders = query(
+        """
         SELECT field_number, field, applicant, country, sector, weight AS applications FROM rows
         WHERE field_number IS NOT NULL
         QUALIFY rank() OVER (PARTITION BY field_number ORDER BY weight DESC) = 1
-        ORDER BY field_number, lower(applicant)""", rows=rows).astype({"field_number": "Int64"})
+        ORDER BY field_number, lower(applicant)""",
+        rows=rows,
+    ).astype({"field_number": "Int64"})
     return AnnualFields(year, by_field, by_sector, fastest.head(top).reset_index(drop=True), leaders)

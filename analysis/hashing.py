@@ -25,7 +25,9 @@ def tree_sha256(*folders):
     digest = hashlib.sha256()
     for folder in folders:
         folder = Path(folder)
-        files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        files = sorted(
+            p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        )
         for path in files:
             digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(file_sha256(path).encode())

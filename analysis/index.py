@@ -76,7 +76,8 @@ def _data(manifest):
     """Name the input files, each with its format where the notebook reported one."""
     items = [item for item in manifest.get("inputs") or () if isinstance(item, dict)]
     return "<br>".join(
-        _e(Path(str(item.get("path", ""))).name) + (f" ({_e(item['format'])})" if item.get("format") else "") for item in items
+        _e(Path(str(item.get("path", ""))).name) + (f" ({_e(item['format'])})" if item.get("format") else "")
+        for item in items
     )
 
 

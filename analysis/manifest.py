@@ -6,7 +6,7 @@ time and timings); the report's HTML never carries them, so that it stays byte-i
 
 import json
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -34,7 +34,7 @@ def make_manifest(kind, title, parameters, inputs, provenance, tables, template,
         "counting": parameters.get("counting"),
         "provenance": provenance,
         "tables": tables,
-        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "packages": package_versions(),
         "notebook_template": template_state(template),

@@ -68,5 +68,3 @@ def text_html(text, names=()):
         parts += [escape(text[start : found.start()]), name_html(found.group())]
         start = found.end()
     return "".join(parts) + escape(text[start:])
-
-

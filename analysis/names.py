@@ -43,17 +43,57 @@ ABBREVIATIONS = {
 
 CORPORATE_SUFFIXES = frozenset(
     {
-        "AB", "AG", "AKTIENGESELLSCHAFT", "AS", "ASA", "BV", "CO", "COMPANY", "CORP", "CORPORATION",
-        "GMBH", "INC", "INCORPORATED", "KABUSHIKI", "KAISHA", "KG", "KK", "LIMITED", "LLC", "LLP", "LP",
-        "LTD", "NV", "OY", "OYJ", "PLC", "PTE", "PTY", "SA", "SARL", "SAS", "SE", "SL", "SPA", "SRL", "CV",
+        "AB",
+        "AG",
+        "AKTIENGESELLSCHAFT",
+        "AS",
+        "ASA",
+        "BV",
+        "CO",
+        "COMPANY",
+        "CORP",
+        "CORPORATION",
+        "GMBH",
+        "INC",
+        "INCORPORATED",
+        "KABUSHIKI",
+        "KAISHA",
+        "KG",
+        "KK",
+        "LIMITED",
+        "LLC",
+        "LLP",
+        "LP",
+        "LTD",
+        "NV",
+        "OY",
+        "OYJ",
+        "PLC",
+        "PTE",
+        "PTY",
+        "SA",
+        "SARL",
+        "SAS",
+        "SE",
+        "SL",
+        "SPA",
+        "SRL",
+        "CV",
     }
 )
 """Legal-form words dropped wherever they trail a name, in any order ("CO LTD" = "LTD CO"), also
 when written letter by letter ("S. A.", "B.V.", "A/S", "L.L.C.")."""
 
 CJK_LEGAL_FORMS = (
-    "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "合同会社",
-    "주식회사", "유한회사",
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "有限公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "주식회사",
+    "유한회사",
 )
 """Legal forms of Chinese, Japanese and Korean names, dropped at either end of the name
 (株式会社日立製作所 = 日立製作所株式会社); longest first, so that 股份有限公司 is not cut at
@@ -181,8 +221,8 @@ class NameMap:
     def key_to_applicant(self):
         """Return a dict from any known spelling's normalised key to its applicant, for look-ups."""
         applicants = self.table["applicant"].tolist()
-        lookup = dict(zip(self.table["group"].tolist(), applicants))
-        lookup.update(zip(self.table["key"].tolist(), applicants))
+        lookup = dict(zip(self.table["group"].tolist(), applicants, strict=False))
+        lookup.update(zip(self.table["key"].tolist(), applicants, strict=False))
         for alias in self.aliases:
             applicant = lookup.get(normalise_name(alias.canonical_name))
             if applicant is not None:
@@ -217,7 +257,13 @@ def build_name_map(raw_names, aliases):
         if len(indices) > 1:
             indices = [min(indices, key=lambda i: (*_display_preference(names[i]), -rows[i], names[i]))]
         display[group] = names[indices[0]]
-    display.update({normalise_name(a.canonical_name): a.canonical_name for a in aliases if normalise_name(a.canonical_name) in display})
+    display.update(
+        {
+            normalise_name(a.canonical_name): a.canonical_name
+            for a in aliases
+            if normalise_name(a.canonical_name) in display
+        }
+    )
     present_keys = set(keys)
     unused = tuple(a for a in aliases if normalise_name(a.raw_name) not in present_keys)
     table = pd.DataFrame(
@@ -262,7 +308,7 @@ def _same_words(keys):
         bags.setdefault(" ".join(sorted(w for w in key.split() if w not in STOP_WORDS)), []).append(index)
     for members in bags.values():
         for n, i in enumerate(members):
-            for j in members[n + 1:]:
+            for j in members[n + 1 :]:
                 yield i, j
 
 

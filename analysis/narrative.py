@@ -6,21 +6,55 @@ from analysis.rules import RULES
 from analysis.schema import COUNTING_DESCRIPTIONS, SECTOR_LABELS, UNKNOWN_COUNTRY
 
 COUNTRY_NAMES = {
-    "KR": "the Republic of Korea", "KP": "the Democratic People's Republic of Korea",
-    "TW": "Taiwan", "IR": "Iran", "RU": "the Russian Federation", "US": "the United States",
-    "GB": "the United Kingdom", "NL": "the Netherlands", "CZ": "Czechia", "VN": "Viet Nam",
-    "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "MD": "the Republic of Moldova",
+    "KR": "the Republic of Korea",
+    "KP": "the Democratic People's Republic of Korea",
+    "TW": "Taiwan",
+    "IR": "Iran",
+    "RU": "the Russian Federation",
+    "US": "the United States",
+    "GB": "the United Kingdom",
+    "NL": "the Netherlands",
+    "CZ": "Czechia",
+    "VN": "Viet Nam",
+    "BO": "Bolivia",
+    "VE": "Venezuela",
+    "TZ": "Tanzania",
+    "MD": "the Republic of Moldova",
 }
 """Names as WIPO writes them in running text, where ISO's list reads awkwardly."""
 
 COUNTRY_ADJECTIVES = {
-    "AT": "Austrian", "AU": "Australian", "BE": "Belgian", "BR": "Brazilian", "CA": "Canadian",
-    "CH": "Swiss", "CN": "Chinese", "DE": "German", "DK": "Danish", "ES": "Spanish",
-    "FI": "Finnish", "FR": "French", "GB": "British", "IE": "Irish", "IL": "Israeli",
-    "IN": "Indian", "IT": "Italian", "JP": "Japanese", "KR": "Korean", "NL": "Dutch",
-    "NO": "Norwegian", "NZ": "New Zealand", "PL": "Polish", "PT": "Portuguese",
-    "RU": "Russian", "SA": "Saudi", "SE": "Swedish", "SG": "Singaporean", "TR": "Turkish",
-    "US": "US", "ZA": "South African",
+    "AT": "Austrian",
+    "AU": "Australian",
+    "BE": "Belgian",
+    "BR": "Brazilian",
+    "CA": "Canadian",
+    "CH": "Swiss",
+    "CN": "Chinese",
+    "DE": "German",
+    "DK": "Danish",
+    "ES": "Spanish",
+    "FI": "Finnish",
+    "FR": "French",
+    "GB": "British",
+    "IE": "Irish",
+    "IL": "Israeli",
+    "IN": "Indian",
+    "IT": "Italian",
+    "JP": "Japanese",
+    "KR": "Korean",
+    "NL": "Dutch",
+    "NO": "Norwegian",
+    "NZ": "New Zealand",
+    "PL": "Polish",
+    "PT": "Portuguese",
+    "RU": "Russian",
+    "SA": "Saudi",
+    "SE": "Swedish",
+    "SG": "Singaporean",
+    "TR": "Turkish",
+    "US": "US",
+    "ZA": "South African",
 }
 
 
@@ -112,7 +146,9 @@ def change_sentence(profile):
     else:
         direction = "up" if moved > 0 else "down"
         places = f"{abs(moved)} place{'s' if abs(moved) != 1 else ''}"
-        place = f"it moved {direction} {places} among {SECTOR_LABELS[profile.sector]}, from {ordinal(before.rank_sector)}"
+        place = (
+            f"it moved {direction} {places} among {SECTOR_LABELS[profile.sector]}, from {ordinal(before.rank_sector)}"
+        )
     return f"That is {count}; {place}."
 
 
@@ -155,15 +191,21 @@ def what_counts(dataset):
         lines.append(
             f"{_plural(summary.republications, 'republication')} (A3, A4, A8, A9 …) never "
             f"{'counts' if summary.republications == 1 else 'count'} again and {'was' if summary.republications == 1 else 'were'} left out"
-            + (f"; {without:,} of them {'has' if without == 1 else 'have'} no first publication in this data." if without else ".")
+            + (
+                f"; {without:,} of them {'has' if without == 1 else 'have'} no first publication in this data."
+                if without
+                else "."
+            )
         )
     if summary.no_applicant:
         verb = "is" if summary.no_applicant == 1 else "are"
         names = _plural(summary.no_applicant, "PCT publication names", "PCT publications name")
         lines.append(f"{names} no applicant and {verb} left out of the rankings.")
     if summary.empty_parts:
-        lines.append(f"{_plural(summary.empty_parts, 'empty part')} of applicant cells (a doubled or trailing separator) "
-                     f"{'was' if summary.empty_parts == 1 else 'were'} dropped.")
+        lines.append(
+            f"{_plural(summary.empty_parts, 'empty part')} of applicant cells (a doubled or trailing separator) "
+            f"{'was' if summary.empty_parts == 1 else 'were'} dropped."
+        )
     lines += [f"{_plural(count, 'row')}: {reason}." for reason, count in summary.set_aside.items()]
     years = dataset.years
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}" if years else "no year"

@@ -21,8 +21,19 @@ SECTOR_COUNTRY_ZH = {**SECTOR_WORLD_ZH, "education": "高校"}
 """A sector within one country ('在中国高校中'), as the Chinese press writes it."""
 
 COUNTRY_ZH = {
-    "CH": "瑞士", "CN": "中国", "DE": "德国", "DK": "丹麦", "FR": "法国", "GB": "英国", "IN": "印度",
-    "JP": "日本", "KR": "韩国", "NL": "荷兰", "SE": "瑞典", "SG": "新加坡", "US": "美国",
+    "CH": "瑞士",
+    "CN": "中国",
+    "DE": "德国",
+    "DK": "丹麦",
+    "FR": "法国",
+    "GB": "英国",
+    "IN": "印度",
+    "JP": "日本",
+    "KR": "韩国",
+    "NL": "荷兰",
+    "SE": "瑞典",
+    "SG": "新加坡",
+    "US": "美国",
 }
 """The countries of data/published/wipo_published_figures.csv; others are written as their ISO code."""
 

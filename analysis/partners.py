@@ -39,11 +39,14 @@ def institution_partners(applications, institution):
     first within a year, then by name.
     """
     rows = _institution_rows(applications, institution)
-    return query(f"""
+    return query(
+        f"""
         WITH {_NAMED}
         SELECT year, applicant AS partner, sector, country, count(*) AS applications
         FROM named WHERE applicant <> {sql_string(institution)}
-        GROUP BY year, applicant, sector, country ORDER BY year, applications DESC, lower(applicant), applicant""", applications=rows)
+        GROUP BY year, applicant, sector, country ORDER BY year, applications DESC, lower(applicant), applicant""",
+        applications=rows,
+    )
 
 
 def partner_sectors(applications, institution):
@@ -54,11 +57,14 @@ def partner_sectors(applications, institution):
     other universities: the institution is never its own partner.
     """
     rows = _institution_rows(applications, institution)
-    return query(f"""
+    return query(
+        f"""
         WITH {_NAMED}
         SELECT year, sector, count(DISTINCT applicant) AS partners, count(DISTINCT publication_number) AS applications
         FROM named WHERE applicant <> {sql_string(institution)}
-        GROUP BY ALL ORDER BY year, applications DESC, sector""", applications=rows)
+        GROUP BY ALL ORDER BY year, applications DESC, sector""",
+        applications=rows,
+    )
 
 
 def partnership_share(applications, institution):
@@ -79,12 +85,15 @@ def co_application_share(applications):
 
 
 def _with_several(rows, column):
-    return query(f"""
+    return query(
+        f"""
         WITH {_NAMED}
         SELECT year, count(*) AS applications, count(*) FILTER (WHERE applicants > 1) AS {column},
                round(100.0 * count(*) FILTER (WHERE applicants > 1) / count(*), 1) AS share
         FROM (SELECT publication_number, any_value(year) AS year, count(*) AS applicants FROM named GROUP BY ALL)
-        GROUP BY year ORDER BY year""", applications=rows)
+        GROUP BY year ORDER BY year""",
+        applications=rows,
+    )
 
 
 def university_business(applications, year):
@@ -96,7 +105,8 @@ def university_business(applications, year):
     An application with universities of two countries counts once for each.
     """
     check_year(applications, year)
-    return query(f"""
+    return query(
+        f"""
         WITH {_NAMED},
         businesses AS (SELECT DISTINCT publication_number FROM named WHERE sector = 'business'),
         universities AS (
@@ -107,4 +117,5 @@ def university_business(applications, year):
                round(100.0 * count(b.publication_number) / count(*), 1) AS share
         FROM universities AS u LEFT JOIN businesses AS b USING (publication_number)
         GROUP BY u.country ORDER BY with_business DESC, university_applications DESC, u.country""",
-                 applications=applications[_COLUMNS])
+        applications=applications[_COLUMNS],
+    )

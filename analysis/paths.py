@@ -23,7 +23,9 @@ def slugify(text, max_bytes=80):
     separator, dot or space survives. Bounded in UTF-8 bytes (a filesystem counts bytes),
     never cutting a character. May be empty.
     """
-    kept = [ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in unicodedata.normalize("NFKC", str(text)).lower()]
+    kept = [
+        ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in unicodedata.normalize("NFKC", str(text)).lower()
+    ]
     slug = re.sub(r"-+", "-", "".join(kept)).strip("-")
     return slug.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").strip("-")
 

@@ -15,9 +15,7 @@ FIRST_PCT_YEAR = 1978
 PCT_OFFICE = "WO"
 FIRST_PUBLICATION_KINDS = ("A1", "A2")
 
-_NUMBER = (
-    r"^\s*([A-Za-z]{2})(?:[\s/-]*(\d+)(?:[\s/-]+(\d+))?)?\s*-?\s*\(?\s*([A-Za-z]\d?)?\s*\)?\s*$"
-)
+_NUMBER = r"^\s*([A-Za-z]{2})(?:[\s/-]*(\d+)(?:[\s/-]+(\d+))?)?\s*-?\s*\(?\s*([A-Za-z]\d?)?\s*\)?\s*$"
 """Office, one or two runs of digits, and a kind code: "WO 2015/075742 A2" → WO, 2015,
 075742, A2; "WO2015075742A2" → WO, 2015075742, -, A2."""
 

@@ -104,12 +104,19 @@ def ranking_columns(year, overall_rank=False):
     """
     years = {"published_year_minus_2": str(year - 2), "published_year_minus_1": str(year - 1), "published": str(year)}
     shown = ["rank", "applicant", "country", *years, "published_change", "rank_change"]
-    return {column: years.get(column) or header(column) for column in shown + (["rank_overall"] if overall_rank else [])}
+    return {
+        column: years.get(column) or header(column) for column in shown + (["rank_overall"] if overall_rank else [])
+    }
 
 
 def movers_columns(year):
     """Return the columns of ``summary.biggest_movers`` to show, with headers naming the years."""
-    years = {"published_previous": str(year - 1), "published": str(year), "rank_previous": f"Rank {year - 1}", "rank": f"Rank {year}"}
+    years = {
+        "published_previous": str(year - 1),
+        "published": str(year),
+        "rank_previous": f"Rank {year - 1}",
+        "rank": f"Rank {year}",
+    }
     shown = ["applicant", "country", *years, "rank_change"]
     return {column: years.get(column) or header(column) for column in shown}
 
@@ -252,12 +259,19 @@ def searchable_table(df, name, caption, columns=None):
     # maxBytes=0: every row, where itables would drop rows of a large table. The search box
     # first, and kept when the rows fit on one page (itables drops it from its own layout).
     widget = generate_init_offline_itables_html(options.dt_bundle) + to_html_datatable(
-        shown, caption=escape(caption), connected=False, maxBytes=0, showIndex=False, classes="display compact",
+        shown,
+        caption=escape(caption),
+        connected=False,
+        maxBytes=0,
+        showIndex=False,
+        classes="display compact",
         layout={"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"},
         columnDefs=[{"className": "num", "targets": numeric}],
     )
     html = f'<div class="pct-searchable">{_SCRIPT_TAG.sub("<script data-pct-offline", widget)}</div>'
-    return Output(html, f"{caption} ({len(df):,} rows, searchable)", {TABLE_MIMETYPE: _table_data(df, name, caption, columns)})
+    return Output(
+        html, f"{caption} ({len(df):,} rows, searchable)", {TABLE_MIMETYPE: _table_data(df, name, caption, columns)}
+    )
 
 
 def _root_figure(chart):
@@ -268,7 +282,9 @@ def _root_figure(chart):
         chart = next(iter(getattr(chart, "flat", chart)), None)  # plt.subplots()'s axes
     figure = chart if isinstance(chart, FigureBase) else getattr(chart, "figure", None)
     if not isinstance(figure, FigureBase):
-        raise TypeError(f"present.figure shows a matplotlib or seaborn Figure, Axes or grid, not {type(chart).__name__}")
+        raise TypeError(
+            f"present.figure shows a matplotlib or seaborn Figure, Axes or grid, not {type(chart).__name__}"
+        )
     return figure.get_figure(root=True)
 
 
@@ -280,8 +296,10 @@ def figure(chart, alt=None, caption=None, names=()):
     ``caption`` titles it in the report; both are required. ``names`` are isolated and
     shortened where the caption mentions them.
     """
-    needs = {"alt": "a sentence saying what the chart shows, for readers who cannot see it",
-             "caption": "the chart's title as the report shows it under the image"}
+    needs = {
+        "alt": "a sentence saying what the chart shows, for readers who cannot see it",
+        "caption": "the chart's title as the report shows it under the image",
+    }
     for argument, value in (("alt", alt), ("caption", caption)):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f'present.figure needs {argument}="…": {needs[argument]}')
@@ -354,13 +372,17 @@ def key_figures(profile):
     )
     cards = [
         (
-            "Published PCT applications", number(now.published), f"in {profile.year}",
+            "Published PCT applications",
+            number(now.published),
+            f"in {profile.year}",
             _change(now.published, getattr(before, "published", None), last_year, better_when_lower=False),
         )
     ]
     cards += [
         (
-            f"Rank among {scope}", ordinal(getattr(now, rank)), f"of {number(getattr(now, size))}",
+            f"Rank among {scope}",
+            ordinal(getattr(now, rank)),
+            f"of {number(getattr(now, size))}",
             _change(getattr(now, rank), getattr(before, rank, None), last_year, better_when_lower=True),
         )
         for rank, size, scope in scopes
@@ -397,7 +419,7 @@ def provenance(dataset):
     ]
     counting = dataset.counting
     inputs_html = "".join(
-        f'<li><code>{escape(item["path"])}</code>{escape(" (" + item["format"] + ")") if "format" in item else ""}'
+        f"<li><code>{escape(item['path'])}</code>{escape(' (' + item['format'] + ')') if 'format' in item else ''}"
         f'<br><span class="checksum">SHA-256 <code>{escape(item["sha256"])}</code></span></li>'
         for item in inputs
     )

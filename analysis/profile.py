@@ -97,7 +97,9 @@ def institution_profile(dataset, institution, year):
     by_year = rows.set_index("year")
     if year not in by_year.index:
         years = ", ".join(str(y) for y in by_year.index)
-        raise UnknownInstitutionError(f"{applicant} has no published PCT applications in {year} in this data (it has {years})")
+        raise UnknownInstitutionError(
+            f"{applicant} has no published PCT applications in {year} in this data (it has {years})"
+        )
     current = by_year.loc[year]
     previous = by_year.loc[year - 1] if year - 1 in by_year.index else None
     rank_columns = [column for column, _ in SCOPE_RANKS.values()]

@@ -21,9 +21,18 @@ NEW_ENTRY = "new"
 NO_PUBLISHED_FIGURE = "no published figure"
 
 TABLE_COLUMNS = [
-    "rank", "applicant", "country", "sector", "provenance",
-    "published_year_minus_2", "published_year_minus_1", "published", "published_change",
-    "rank_previous", "rank_change", "rank_overall",
+    "rank",
+    "applicant",
+    "country",
+    "sector",
+    "provenance",
+    "published_year_minus_2",
+    "published_year_minus_1",
+    "published",
+    "published_change",
+    "rank_previous",
+    "rank_change",
+    "rank_overall",
 ]
 
 
@@ -116,7 +125,9 @@ def ranking_table(ranked, year, sector=None, country=None, top=DEFAULT_TOP):
     table = selected.assign(rank=selected[rank_column])[
         ["rank", "applicant", "country", "sector", "provenance", "published", "rank_overall"]
     ]
-    table = table.merge(_year_values(ranked, year - 2, {"published": "published_year_minus_2"}), on="applicant", how="left")
+    table = table.merge(
+        _year_values(ranked, year - 2, {"published": "published_year_minus_2"}), on="applicant", how="left"
+    )
     table = table.merge(
         _year_values(ranked, year - 1, {"published": "published_year_minus_1", rank_column: "rank_previous"}),
         on="applicant",

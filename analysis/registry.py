@@ -44,7 +44,9 @@ def _entry(path, line, row, countries):
         raise MappingError(f"{path} line {line}: canonical_name is empty")
     country, sector = row.get("country", ""), row.get("sector", "")
     if country not in countries:
-        raise MappingError(f"{path} line {line}: country {country!r} of {canonical!r} is not an ISO 3166-1 alpha-2 code")
+        raise MappingError(
+            f"{path} line {line}: country {country!r} of {canonical!r} is not an ISO 3166-1 alpha-2 code"
+        )
     if sector not in SECTORS:
         raise MappingError(f"{path} line {line}: sector {sector!r} of {canonical!r} is not one of {', '.join(SECTORS)}")
     cell = row.get("spellings", "")

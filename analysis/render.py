@@ -84,7 +84,9 @@ class ReportJob:
                 values[name] = [_absolute(path) for path in values[name]]
             elif values.get(name):
                 values[name] = _absolute(values[name])
-        return {name: value for name, value in values.items() if value is not None or name not in spec.notebook_defaults}
+        return {
+            name: value for name, value in values.items() if value is not None or name not in spec.notebook_defaults
+        }
 
     def folder(self, reports_dir=REPORTS_DIR):
         """Return ``reports/<year>/<slug>``; the slug keeps any name inside ``reports_dir``."""

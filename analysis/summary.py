@@ -43,7 +43,7 @@ def peers(ranked, year, applicant, scope="sector", neighbours=3):
     """
     rows = _scope_rows(ranked, year, applicant, scope)
     position = rows.index[rows["applicant"] == applicant][0]
-    return rows.iloc[max(position - neighbours, 0): position + neighbours + 1].reset_index(drop=True)
+    return rows.iloc[max(position - neighbours, 0) : position + neighbours + 1].reset_index(drop=True)
 
 
 def standing_among_top(ranked, year, applicant, scope="sector", top=50):
@@ -58,7 +58,9 @@ def standing_among_top(ranked, year, applicant, scope="sector", top=50):
 
 def _totals(rows, key):
     """Applicants and published applications per value of ``key``, missing values included."""
-    return rows.groupby(key, dropna=False, sort=True).agg(applicants=("applicant", "size"), published=("published", "sum"))
+    return rows.groupby(key, dropna=False, sort=True).agg(
+        applicants=("applicant", "size"), published=("published", "sum")
+    )
 
 
 def _shares(rows, key):
@@ -118,8 +120,17 @@ def biggest_movers(ranked, year, count=10, among_top=100, sector=None):
     falls = both[both["rank_change"] < 0].tail(count)
     movers = pd.concat([climbs, falls])
     return movers[
-        ["applicant", "country", "sector", "provenance", "published_previous", "published",
-         "rank_previous", "rank", "rank_change"]
+        [
+            "applicant",
+            "country",
+            "sector",
+            "provenance",
+            "published_previous",
+            "published",
+            "rank_previous",
+            "rank",
+            "rank_change",
+        ]
     ].reset_index(drop=True)
 
 

@@ -48,7 +48,9 @@ def write_tables(tables, folder):
         sheet = workbook.create_sheet(sheet_name)
         for row in [table["columns"], *table["data"]]:
             sheet.append([_sheet_cell(sheet, value) for value in row])
-        written.append({"name": name, "caption": table.get("caption", ""), "csv": f"tables/{name}.csv", "sheet": sheet_name})
+        written.append(
+            {"name": name, "caption": table.get("caption", ""), "csv": f"tables/{name}.csv", "sheet": sheet_name}
+        )
     workbook.save(folder / "tables.xlsx")
     return written
 

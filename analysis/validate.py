@@ -169,14 +169,14 @@ def _record_views(source):
     connection.execute(f"""
         CREATE OR REPLACE VIEW parsed AS
         SELECT _file, _row, _label, _order, _part, _empty_parts, publication_number AS raw_publication_number,
-               upper(coalesce({_text('office')}, NULLIF(p.office, ''))) AS office,
-               upper(coalesce({_text('kind')}, NULLIF(p.kind, ''))) AS kind,
+               upper(coalesce({_text("office")}, NULLIF(p.office, ''))) AS office,
+               upper(coalesce({_text("kind")}, NULLIF(p.kind, ''))) AS kind,
                {wo_number_sql()} AS number,
                publication_date, publication_date_raw, date_hint,
-               applicant_name, {_number('applicant_sequence', types['applicant_sequence'])} AS applicant_sequence,
+               applicant_name, {_number("applicant_sequence", types["applicant_sequence"])} AS applicant_sequence,
                applicant_sequence AS raw_applicant_sequence, applicant_country AS raw_applicant_country,
-               applicant_sector AS raw_applicant_sector, provenance AS raw_provenance, {_text('ipc')} AS ipc
-        FROM (SELECT *, {wo_digits_sql('p')} FROM (SELECT *, {parts_sql('publication_number', fast=True)} AS p FROM {source.relation}))""")
+               applicant_sector AS raw_applicant_sector, provenance AS raw_provenance, {_text("ipc")} AS ipc
+        FROM (SELECT *, {wo_digits_sql("p")} FROM (SELECT *, {parts_sql("publication_number", fast=True)} AS p FROM {source.relation}))""")
     first = is_first_publication_sql("kind")
     connection.execute(f"""
         CREATE OR REPLACE VIEW classified AS
@@ -220,22 +220,35 @@ def _record_checks(strict_applicants):
     """Checks of each row's own values, and checks of its applicant's columns."""
     pct = f"office = '{PCT_OFFICE}'"
     row_checks = [
-        Check("publication_number", "office IS NULL",
-              f"CASE WHEN {_text('raw_publication_number')} IS NULL THEN 'is empty' "
-              f"ELSE {_quoted('raw_publication_number')} || ' is not a publication number' END"),
-        Check("publication_number", f"{pct} AND number IS NULL",
-              f"{_quoted('raw_publication_number')} || ' is not a WO publication number (WO2015075742)'"),
-        Check("publication_date", f"{pct} AND publication_date IS NULL",
-              f"CASE WHEN {_text('publication_date_raw')} IS NULL THEN 'is empty' "
-              f"ELSE {_quoted('publication_date_raw')} || ' is not a date (expected ' || date_hint || ')' END"),
-        Check("publication_date",
-              f"{pct} AND (publication_date < DATE '{FIRST_PCT_YEAR}-01-01' OR publication_date > current_date)",
-              f"CAST(publication_date AS VARCHAR) || ' is ' || CASE WHEN publication_date > current_date "
-              f"THEN 'in the future' ELSE 'before {FIRST_PCT_YEAR}, when the first PCT applications were published' END"),
-        Check("applicant_sequence",
-              f"{_text('raw_applicant_sequence')} IS NOT NULL AND (applicant_sequence IS NULL OR applicant_sequence < 1 "
-              "OR applicant_sequence <> floor(applicant_sequence) OR isnan(applicant_sequence) OR isinf(applicant_sequence))",
-              f"{_quoted('raw_applicant_sequence')} || ' is not a whole number from 1'"),
+        Check(
+            "publication_number",
+            "office IS NULL",
+            f"CASE WHEN {_text('raw_publication_number')} IS NULL THEN 'is empty' "
+            f"ELSE {_quoted('raw_publication_number')} || ' is not a publication number' END",
+        ),
+        Check(
+            "publication_number",
+            f"{pct} AND number IS NULL",
+            f"{_quoted('raw_publication_number')} || ' is not a WO publication number (WO2015075742)'",
+        ),
+        Check(
+            "publication_date",
+            f"{pct} AND publication_date IS NULL",
+            f"CASE WHEN {_text('publication_date_raw')} IS NULL THEN 'is empty' "
+            f"ELSE {_quoted('publication_date_raw')} || ' is not a date (expected ' || date_hint || ')' END",
+        ),
+        Check(
+            "publication_date",
+            f"{pct} AND (publication_date < DATE '{FIRST_PCT_YEAR}-01-01' OR publication_date > current_date)",
+            f"CAST(publication_date AS VARCHAR) || ' is ' || CASE WHEN publication_date > current_date "
+            f"THEN 'in the future' ELSE 'before {FIRST_PCT_YEAR}, when the first PCT applications were published' END",
+        ),
+        Check(
+            "applicant_sequence",
+            f"{_text('raw_applicant_sequence')} IS NOT NULL AND (applicant_sequence IS NULL OR applicant_sequence < 1 "
+            "OR applicant_sequence <> floor(applicant_sequence) OR isnan(applicant_sequence) OR isinf(applicant_sequence))",
+            f"{_quoted('raw_applicant_sequence')} || ' is not a whole number from 1'",
+        ),
     ]
     applicant_checks = _applicant_checks(_iso_countries())
     if strict_applicants:
@@ -252,13 +265,17 @@ def _tally(connection, row_checks, applicant_checks):
     row_bad = " OR ".join(f"({c.condition})" for c in row_checks)
     applicant_bad = " OR ".join(f"({c.condition})" for c in applicant_checks)
     raw = "office, applicant_name, raw_applicant_country, raw_applicant_sector, raw_provenance"
-    return connection.sql(f"""
+    return (
+        connection.sql(f"""
         SELECT status, office, applicant_name, applicant_country, applicant_sector, provenance, rows, source_rows,
                empty_parts, CASE WHEN {applicant_bad} THEN rows ELSE bad_rows END AS bad_rows
         FROM (SELECT status, {raw}, {_parsed_applicant_columns()}, count(*) AS rows,
                      count_if(_part = 1) AS source_rows, coalesce(sum(_empty_parts), 0) AS empty_parts,
                      count_if({row_bad}) AS bad_rows
-              FROM classified GROUP BY ALL)""").to_arrow_table().to_pandas()
+              FROM classified GROUP BY ALL)""")
+        .to_arrow_table()
+        .to_pandas()
+    )
 
 
 def _classified(source, tally):
@@ -296,18 +313,24 @@ def _validate_aggregated(source):
     connection.execute(f"""
         CREATE OR REPLACE VIEW classified AS
         SELECT _file, _row, _label, year AS raw_year, published AS raw_published,
-               {_number('year', types['year'])} AS year_value, {_number('published', types['published'])} AS published,
-               {_text('applicant_name')} AS applicant_name,
-               upper({_text('applicant_country')}) AS applicant_country, applicant_country AS raw_applicant_country,
-               {_label('applicant_sector')} AS applicant_sector, applicant_sector AS raw_applicant_sector,
-               {_label('provenance')} AS provenance, provenance AS raw_provenance
+               {_number("year", types["year"])} AS year_value, {_number("published", types["published"])} AS published,
+               {_text("applicant_name")} AS applicant_name,
+               upper({_text("applicant_country")}) AS applicant_country, applicant_country AS raw_applicant_country,
+               {_label("applicant_sector")} AS applicant_sector, applicant_sector AS raw_applicant_sector,
+               {_label("provenance")} AS provenance, provenance AS raw_provenance
         FROM {source.relation}""")
     checks = [
-        Check("year", f"year_value IS NULL OR year_value <> floor(year_value) OR year_value < {FIRST_PCT_YEAR} "
-              "OR year_value > year(current_date)",
-              f"{_quoted('raw_year')} || ' is not a year from {FIRST_PCT_YEAR} to this year'"),
-        Check("published", "published IS NULL OR published < 0 OR isnan(published) OR isinf(published)",
-              f"{_quoted('raw_published')} || ' is not a count of applications'"),
+        Check(
+            "year",
+            f"year_value IS NULL OR year_value <> floor(year_value) OR year_value < {FIRST_PCT_YEAR} "
+            "OR year_value > year(current_date)",
+            f"{_quoted('raw_year')} || ' is not a year from {FIRST_PCT_YEAR} to this year'",
+        ),
+        Check(
+            "published",
+            "published IS NULL OR published < 0 OR isnan(published) OR isinf(published)",
+            f"{_quoted('raw_published')} || ' is not a count of applications'",
+        ),
         Check("applicant_name", "applicant_name IS NULL", "'is empty'"),
         *_applicant_checks(_iso_countries()),
     ]
@@ -321,8 +344,12 @@ def _validate_aggregated(source):
         CREATE OR REPLACE VIEW counted_records AS
         SELECT CAST(year_value AS BIGINT) AS year, applicant_name, applicant_country, published,
                applicant_sector, provenance FROM classified""")
-    variants = connection.sql(f"""
-        SELECT {', '.join(VARIANT_COLUMNS)}, count(*) AS rows FROM counted_records GROUP BY ALL""").to_arrow_table().to_pandas()
+    variants = (
+        connection.sql(f"""
+        SELECT {", ".join(VARIANT_COLUMNS)}, count(*) AS rows FROM counted_records GROUP BY ALL""")
+        .to_arrow_table()
+        .to_pandas()
+    )
     summary = Summary(files=source.files, rows=int(rows), set_aside=dict(source.set_aside))
     return Checked(connection, "counted_records", "aggregated", variants, summary)
 

@@ -26,7 +26,7 @@ PANDAS_LIMIT = 10_000_000
 
 PHASE_LABELS = {
     "count_published": "count_published: the rule's tallies (their reduction ran on a second cursor beside "
-                       "build_name_map and applicant_attributes) joined to the names, ordered and fetched",
+    "build_name_map and applicant_attributes) joined to the names, ordered and fetched",
     "file_sha256": "file_sha256 (inputs, aliases, overrides, registry)",
 }
 
@@ -80,19 +80,54 @@ def rankings(sizes, log):
         peak = {v: max(r.peak_mib for r in rs) for v, rs in runs.items()}
         label = _rows_label(size)
         ratio = seconds["project"] / seconds["duckdb"]
-        rows.append(Row("1", f"rankings, {label} rows: project / DuckDB floor", _seconds(seconds["project"]),
-                        _seconds(seconds["duckdb"]), f"{ratio:.2f} ×", "≤ 1.2 ×", "yes" if ratio <= 1.2 else "no"))
+        rows.append(
+            Row(
+                "1",
+                f"rankings, {label} rows: project / DuckDB floor",
+                _seconds(seconds["project"]),
+                _seconds(seconds["duckdb"]),
+                f"{ratio:.2f} ×",
+                "≤ 1.2 ×",
+                "yes" if ratio <= 1.2 else "no",
+            )
+        )
         tuned = seconds["project"] / seconds["duckdb_tuned"]
-        rows.append(Row("1", f"rankings, {label} rows: project / tuned DuckDB floor", _seconds(seconds["project"]),
-                        _seconds(seconds["duckdb_tuned"]), f"{tuned:.2f} ×", "(≤ 1.2 ×)", "yes" if tuned <= 1.2 else "no"))
+        rows.append(
+            Row(
+                "1",
+                f"rankings, {label} rows: project / tuned DuckDB floor",
+                _seconds(seconds["project"]),
+                _seconds(seconds["duckdb_tuned"]),
+                f"{tuned:.2f} ×",
+                "(≤ 1.2 ×)",
+                "yes" if tuned <= 1.2 else "no",
+            )
+        )
         if "pandas" in seconds:
             speedup = seconds["pandas"] / seconds["project"]
-            rows.append(Row("1", f"rankings, {label} rows: pandas / project (speed-up)", _seconds(seconds["project"]),
-                            _seconds(seconds["pandas"]), f"{speedup:.2f} × faster", "≥ 3 × faster", "yes" if speedup >= 3 else "no"))
+            rows.append(
+                Row(
+                    "1",
+                    f"rankings, {label} rows: pandas / project (speed-up)",
+                    _seconds(seconds["project"]),
+                    _seconds(seconds["pandas"]),
+                    f"{speedup:.2f} × faster",
+                    "≥ 3 × faster",
+                    "yes" if speedup >= 3 else "no",
+                )
+            )
         within = peak["project"] <= MEMORY_LIMIT_GIB * 1024
-        rows.append(Row("1", f"rankings, {label} rows: peak memory, project / floor", _mib(peak["project"]), _mib(peak["duckdb"]),
-                        f"{peak['project'] / peak['duckdb']:.2f} ×", f"≤ {MEMORY_LIMIT_GIB} GiB" if size >= 50_000_000 else "reported",
-                        ("yes" if within else "no") if size >= 50_000_000 else "—"))
+        rows.append(
+            Row(
+                "1",
+                f"rankings, {label} rows: peak memory, project / floor",
+                _mib(peak["project"]),
+                _mib(peak["duckdb"]),
+                f"{peak['project'] / peak['duckdb']:.2f} ×",
+                f"≤ {MEMORY_LIMIT_GIB} GiB" if size >= 50_000_000 else "reported",
+                ("yes" if within else "no") if size >= 50_000_000 else "—",
+            )
+        )
         details.append((label, seconds, peak, {v: median(r.seconds for r in rs) for v, rs in runs.items()}))
     return rows, details
 
@@ -108,8 +143,18 @@ def report_rows(log):
     """Parts 2 and 3, or a "not measured" line saying why."""
     missing = reports.missing_parts()
     if missing:
-        return [Row("2", "one report: pct-report build / papermill floor", "—", "—", f"not measured: {missing}", "≤ 1.5 ×", "—"),
-                Row("3", "20 reports: one build / 20 builds", "—", "—", f"not measured: {missing}", "≤ 0.6 ×", "—")], {}
+        return [
+            Row(
+                "2",
+                "one report: pct-report build / papermill floor",
+                "—",
+                "—",
+                f"not measured: {missing}",
+                "≤ 1.5 ×",
+                "—",
+            ),
+            Row("3", "20 reports: one build / 20 builds", "—", "—", f"not measured: {missing}", "≤ 0.6 ×", "—"),
+        ], {}
     work = WORK_DIR / "reports"
     work.mkdir(parents=True, exist_ok=True)
     log("one report against papermill on a parameters-only notebook (3 runs each)")
@@ -119,10 +164,24 @@ def report_rows(log):
     one = report.seconds / floor.seconds
     share = together.seconds / separate.seconds
     rows = [
-        Row("2", "one report (HTML + PDF): pct-report build / papermill floor", _seconds(report.seconds), _seconds(floor.seconds),
-            f"{one:.2f} ×", "≤ 1.5 ×", "yes" if one <= 1.5 else "no"),
-        Row("3", f"{reports.BATCH_SIZE} reports: one build / {reports.BATCH_SIZE} builds in a row", _seconds(together.seconds),
-            _seconds(separate.seconds), f"{share:.2f} ×", "≤ 0.6 ×", "yes" if share <= 0.6 else "no"),
+        Row(
+            "2",
+            "one report (HTML + PDF): pct-report build / papermill floor",
+            _seconds(report.seconds),
+            _seconds(floor.seconds),
+            f"{one:.2f} ×",
+            "≤ 1.5 ×",
+            "yes" if one <= 1.5 else "no",
+        ),
+        Row(
+            "3",
+            f"{reports.BATCH_SIZE} reports: one build / {reports.BATCH_SIZE} builds in a row",
+            _seconds(together.seconds),
+            _seconds(separate.seconds),
+            f"{share:.2f} ×",
+            "≤ 0.6 ×",
+            "yes" if share <= 0.6 else "no",
+        ),
     ]
     return rows, {"report_timings": _report_timings(work / "one")}
 
@@ -139,7 +198,9 @@ def table(rows):
     """Return the table as Markdown."""
     header = ["Part", "Measure", "Project", "Baseline", "Ratio", "Target", "Met"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join([r.part, r.measure, r.project, r.baseline, r.ratio, r.target, r.met]) + " |" for r in rows]
+    lines += [
+        "| " + " | ".join([r.part, r.measure, r.project, r.baseline, r.ratio, r.target, r.met]) + " |" for r in rows
+    ]
     return "\n".join(lines)
 
 
@@ -147,38 +208,72 @@ def write_results(machine, rows, details, phase_times, extra, quick):
     kept = ""
     if RESULTS.exists() and KEPT_MARKER in RESULTS.read_text(encoding="utf-8"):
         kept = RESULTS.read_text(encoding="utf-8").split(KEPT_MARKER, 1)[1]
-    parts = ["# Benchmark results", "", "Written by `python -m benchmarks` (`make bench`)"
-             + (" with `--quick`" if quick else "") + ". Every ratio compares two figures measured in the same run; "
-             "each variant ran in its own process.", "", "## Machine", ""]
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m benchmarks` (`make bench`)"
+        + (" with `--quick`" if quick else "")
+        + ". Every ratio compares two figures measured in the same run; "
+        "each variant ran in its own process.",
+        "",
+        "## Machine",
+        "",
+    ]
     parts += [f"- **{label}:** {value}" for label, value in machine]
     parts += ["", "## Results", "", table(rows), ""]
-    parts += ["## Rankings in detail", "",
-              "Seconds are the work inside the child process (interpreter start and the import of duckdb, "
-              "pandas and pyarrow excluded for every variant alike); wall includes them. Peak memory is the "
-              "child's maximum resident set size (wait4).", "",
-              "| Rows | Variant | Seconds (median) | Wall | Peak memory |", "|---|---|---|---|---|"]
+    parts += [
+        "## Rankings in detail",
+        "",
+        "Seconds are the work inside the child process (interpreter start and the import of duckdb, "
+        "pandas and pyarrow excluded for every variant alike); wall includes them. Peak memory is the "
+        "child's maximum resident set size (wait4).",
+        "",
+        "| Rows | Variant | Seconds (median) | Wall | Peak memory |",
+        "|---|---|---|---|---|",
+    ]
     for label, seconds, peak, wall in details:
         for variant in seconds:
-            parts.append(f"| {label} | {variant} | {seconds[variant]:.2f} | {wall[variant]:.2f} | {_mib(peak[variant])} |")
+            parts.append(
+                f"| {label} | {variant} | {seconds[variant]:.2f} | {wall[variant]:.2f} | {_mib(peak[variant])} |"
+            )
     if phase_times:
         times, total = phase_times
-        parts += ["", f"## Where the project's time goes ({total:.2f} s at 10 M rows, one run)", "",
-                  "| Step | Seconds |", "|---|---|"]
+        parts += [
+            "",
+            f"## Where the project's time goes ({total:.2f} s at 10 M rows, one run)",
+            "",
+            "| Step | Seconds |",
+            "|---|---|",
+        ]
         parts += [f"| {PHASE_LABELS.get(name, name)} | {seconds:.2f} |" for name, seconds in times.items()]
         parts += [f"| (rest: Dataset, name look-up dict, imports) | {total - sum(times.values()):.2f} |"]
     if extra.get("report_timings"):
         parts += ["", "## Steps of one report (its manifest)", "", "| Step | Seconds |", "|---|---|"]
         parts += [f"| {name} | {seconds} |" for name, seconds in extra["report_timings"].items()]
     shown = {"path": "'<input>.parquet'", "aliases": "'data/mappings/applicant_aliases.csv'"}
-    parts += ["", "## The DuckDB floor", "",
-              "The hand-written query, one row per publication carrying its first-named applicant's attributes:",
-              "", "```sql", FLOOR_SQL.format(**shown).strip(), "```", "",
-              "The tuned floor, written the way the project counts (publications reduced to (year, raw name) "
-              "tallies first, attributes from a second pass grouped by name):",
-              "", "```sql", TUNED_FLOOR_SQL.format(**shown).strip(), "```", "",
-              "The inputs are the demo data repeated (benchmarks/data.py): copy k renumbers its publications "
-              "and moves its dates k × 10 years on, so larger files add years of rankings over the demo's "
-              "~85 k distinct spellings.", "", KEPT_MARKER]
+    parts += [
+        "",
+        "## The DuckDB floor",
+        "",
+        "The hand-written query, one row per publication carrying its first-named applicant's attributes:",
+        "",
+        "```sql",
+        FLOOR_SQL.format(**shown).strip(),
+        "```",
+        "",
+        "The tuned floor, written the way the project counts (publications reduced to (year, raw name) "
+        "tallies first, attributes from a second pass grouped by name):",
+        "",
+        "```sql",
+        TUNED_FLOOR_SQL.format(**shown).strip(),
+        "```",
+        "",
+        "The inputs are the demo data repeated (benchmarks/data.py): copy k renumbers its publications "
+        "and moves its dates k × 10 years on, so larger files add years of rankings over the demo's "
+        "~85 k distinct spellings.",
+        "",
+        KEPT_MARKER,
+    ]
     RESULTS.write_text("\n".join(parts) + (kept if kept else "\n"), encoding="utf-8")
 
 

@@ -3,7 +3,7 @@
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 
 PACKAGES = ("duckdb", "pandas", "pyarrow", "numpy", "papermill", "nbconvert", "weasyprint", "matplotlib")
@@ -47,7 +47,7 @@ def describe():
         except metadata.PackageNotFoundError:
             versions.append(f"{name} (not installed)")
     return [
-        ("Date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
         ("CPU", f"{_cpu_model()}, {os.cpu_count()} cores"),
         ("Memory", f"{_memory_gib():.1f} GiB"),
         ("Load average at start (1, 5, 15 min)", _load()),

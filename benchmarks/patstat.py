@@ -91,8 +91,10 @@ def project(folder):
 def duckdb_floor(folder):
     from analysis.load import connect, sql_string
 
-    tables = {name: "[" + ", ".join(sql_string(p) for p in sorted(Path(folder).glob(f"{name}_part*.csv"))) + "]"
-              for name in ("tls211", "tls207", "tls206")}
+    tables = {
+        name: "[" + ", ".join(sql_string(p) for p in sorted(Path(folder).glob(f"{name}_part*.csv"))) + "]"
+        for name in ("tls211", "tls207", "tls206")
+    }
     return connect().sql(FLOOR_SQL.format(**tables, aliases=sql_string(APPLICANT_ALIASES))).df()
 
 
@@ -116,10 +118,24 @@ def rows(quick, log):
     ratio = seconds["project"] / seconds["duckdb"]
     label = f"{applications / 1e6:g} M" if applications >= 1_000_000 else f"{applications // 1000} k"
     return [
-        ("4", f"PATSTAT, {label} applications: project / hand-written DuckDB join", f"{seconds['project']:.2f} s",
-         f"{seconds['duckdb']:.2f} s", f"{ratio:.2f} ×", f"≤ {TARGET} ×", "yes" if ratio <= TARGET else "no"),
-        ("4", f"PATSTAT, {label} applications: peak memory, project / floor", f"{peak['project']:.0f} MiB",
-         f"{peak['duckdb']:.0f} MiB", f"{peak['project'] / peak['duckdb']:.2f} ×", "reported", "—"),
+        (
+            "4",
+            f"PATSTAT, {label} applications: project / hand-written DuckDB join",
+            f"{seconds['project']:.2f} s",
+            f"{seconds['duckdb']:.2f} s",
+            f"{ratio:.2f} ×",
+            f"≤ {TARGET} ×",
+            "yes" if ratio <= TARGET else "no",
+        ),
+        (
+            "4",
+            f"PATSTAT, {label} applications: peak memory, project / floor",
+            f"{peak['project']:.0f} MiB",
+            f"{peak['duckdb']:.0f} MiB",
+            f"{peak['project'] / peak['duckdb']:.2f} ×",
+            "reported",
+            "—",
+        ),
     ]
 
 

@@ -23,7 +23,11 @@ import time
 
 from analysis.paths import APPLICANT_ALIASES
 
-RANK_COLUMNS = {"rank_overall": ["year"], "rank_sector": ["year", "sector"], "rank_sector_country": ["year", "sector", "country"]}
+RANK_COLUMNS = {
+    "rank_overall": ["year"],
+    "rank_sector": ["year", "sector"],
+    "rank_sector_country": ["year", "sector", "country"],
+}
 
 
 def project(path):
@@ -43,7 +47,8 @@ ORDER BY year, published DESC, applicant
 """The end both floors share: the three scopes' competition ranks over ``counts``."""
 
 
-FLOOR_SQL = """
+FLOOR_SQL = (
+    """
 WITH first_named AS (
     SELECT arg_min({{'year': year(publication_date), 'name': applicant_name,
                     'country': applicant_country, 'sector': applicant_sector}},
@@ -56,10 +61,13 @@ counts AS (
            mode(first.country) AS country, mode(first.sector) AS sector, count(*) AS published
     FROM first_named LEFT JOIN aliases ON first.name = raw_name
     GROUP BY ALL)
-""" + RANKS_SQL
+"""
+    + RANKS_SQL
+)
 
 
-TUNED_FLOOR_SQL = """
+TUNED_FLOOR_SQL = (
+    """
 WITH rows AS (
     SELECT publication_number, publication_date, applicant_name, applicant_country, applicant_sector,
            applicant_sequence::BIGINT * 4294967296 + file_row_number AS order_key
@@ -78,7 +86,9 @@ counts AS (
            mode(country) AS country, mode(sector) AS sector, CAST(sum(published) AS BIGINT) AS published
     FROM tallies JOIN names USING (applicant_name) LEFT JOIN aliases ON applicant_name = raw_name
     GROUP BY ALL)
-""" + RANKS_SQL
+"""
+    + RANKS_SQL
+)
 """The floor rewritten the way the project counts: publications reduced to (year, raw name)
 tallies before anything is joined, attributes from a second pass over the names."""
 
@@ -110,7 +120,7 @@ def pandas_peer(path):
     rows["row"] = range(len(rows))
     first = rows.sort_values(["publication_number", "applicant_sequence", "row"]).drop_duplicates("publication_number")
     aliases = pd.read_csv(APPLICANT_ALIASES)
-    first["applicant"] = first["applicant_name"].map(dict(zip(aliases["raw_name"], aliases["canonical_name"])))
+    first["applicant"] = first["applicant_name"].map(dict(zip(aliases["raw_name"], aliases["canonical_name"], strict=False)))
     first["applicant"] = first["applicant"].fillna(first["applicant_name"])
     first["year"] = pd.to_datetime(first["publication_date"]).dt.year
     keys = ["year", "applicant"]
@@ -127,7 +137,13 @@ def pandas_peer(path):
 
 PHASES = {
     "analysis.dataset": (
-        "file_sha256", "open_inputs", "validate_source", "build_name_map", "applicant_attributes", "count_published", "add_ranks",
+        "file_sha256",
+        "open_inputs",
+        "validate_source",
+        "build_name_map",
+        "applicant_attributes",
+        "count_published",
+        "add_ranks",
     ),
 }
 """Functions timed by the ``phases`` variant, by the module whose name for them is patched."""
@@ -159,7 +175,11 @@ def project_phases(path):
 
 
 VARIANTS = {
-    "project": project, "duckdb": duckdb_floor, "duckdb_tuned": duckdb_tuned, "pandas": pandas_peer, "phases": project_phases,
+    "project": project,
+    "duckdb": duckdb_floor,
+    "duckdb_tuned": duckdb_tuned,
+    "pandas": pandas_peer,
+    "phases": project_phases,
 }
 
 

@@ -68,8 +68,21 @@ def warm_cache():
 def one_report(work_dir, repetitions):
     """Return (report Run, papermill floor Run): medians of ``repetitions`` runs each, interleaved."""
     floor_notebook = parameters_only_notebook(work_dir / "parameters_only.ipynb")
-    floor = python("-m", "papermill", floor_notebook, work_dir / "parameters_only.out.ipynb",
-                   "-p", "year", YEAR, "-p", "institution", INSTITUTION, "--kernel", "python3", "--no-progress-bar")
+    floor = python(
+        "-m",
+        "papermill",
+        floor_notebook,
+        work_dir / "parameters_only.out.ipynb",
+        "-p",
+        "year",
+        YEAR,
+        "-p",
+        "institution",
+        INSTITUTION,
+        "--kernel",
+        "python3",
+        "--no-progress-bar",
+    )
     report = build_command([INSTITUTION], work_dir / "one", workers=1)
     warm_cache()
     runs = {"report": [], "floor": []}

@@ -33,7 +33,7 @@ from analysis.ranking import ranking_table
 dataset = load_dataset(data_path, counting=counting, column_map=column_map, source=source)
 
 # %%
-present.title(f"PCT rankings {year}", subtitle=f"Published PCT applications by applicant, the way WIPO ranks them")
+present.title(f"PCT rankings {year}", subtitle="Published PCT applications by applicant, the way WIPO ranks them")
 
 # %% [markdown]
 # ## Top applicants
@@ -101,7 +101,12 @@ present.figure(
 )
 
 # %%
-present.table(sector_shares, "sector_shares", f"Published PCT applications by sector, {year}", columns=["label", "applicants", "published", "share"])
+present.table(
+    sector_shares,
+    "sector_shares",
+    f"Published PCT applications by sector, {year}",
+    columns=["label", "applicants", "published", "share"],
+)
 
 # %%
 country_shares = summary.shares_by_country(dataset.ranked, year, top=10)
@@ -114,7 +119,12 @@ present.figure(
 )
 
 # %%
-present.table(country_shares, "country_shares", f"Published PCT applications by country, {year}", columns=["label", "applicants", "published", "share"])
+present.table(
+    country_shares,
+    "country_shares",
+    f"Published PCT applications by country, {year}",
+    columns=["label", "applicants", "published", "share"],
+)
 
 # %% [markdown]
 # ## Fields of technology
@@ -127,7 +137,9 @@ by_field = details.annual_fields(year)
 present.paragraphs(*details.notes())
 
 # %%
-present.table(by_field and by_field.by_sector, "technology_sectors", f"Published PCT applications by sector of technology, {year}")
+present.table(
+    by_field and by_field.by_sector, "technology_sectors", f"Published PCT applications by sector of technology, {year}"
+)
 
 # %%
 present.table(
@@ -159,7 +171,9 @@ present.table(
 # How many applications name more than one applicant, and how often universities file together with businesses, by the university's country.
 
 # %%
-present.table(partners.co_application_share(details.applications), "co_applications", "Applications with more than one applicant")
+present.table(
+    partners.co_application_share(details.applications), "co_applications", "Applications with more than one applicant"
+)
 
 # %%
 present.table(
@@ -184,7 +198,12 @@ present.figure(
 )
 
 # %%
-present.table(movers, "movers", f"Biggest moves in rank among all applicants, {year - 1} to {year}", columns=present.movers_columns(year))
+present.table(
+    movers,
+    "movers",
+    f"Biggest moves in rank among all applicants, {year - 1} to {year}",
+    columns=present.movers_columns(year),
+)
 
 # %% [markdown]
 # ## Methods and data

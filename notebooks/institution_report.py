@@ -72,7 +72,12 @@ present.figure(
 )
 
 # %%
-present.table(profile.trend, "trend", f"{profile.institution}: published PCT applications and ranks by year", names=[profile.institution])
+present.table(
+    profile.trend,
+    "trend",
+    f"{profile.institution}: published PCT applications and ranks by year",
+    names=[profile.institution],
+)
 
 # %% [markdown]
 # ## Among the leaders of its sector

@@ -73,22 +73,79 @@ def write_patstat(folder, source=DEMO_DATA, applications=None, parts=1):
     written = _prepare(connection, source, applications)
     people = connection.execute("SELECT count(*) FROM links").fetchall()[0][0]
     sectors = " ".join(f"WHEN {sql_string(ours)} THEN {sql_string(theirs)}" for ours, theirs in PSN_SECTORS.items())
-    _copy(connection, "tls201", {
-        "appln_id": "id", "appln_auth": "'WO'", "appln_nr": "substr(number, 3)", "appln_kind": "'W'",
-        "appln_filing_year": "year(date) - 1", "ipr_type": "'PI'", "receiving_office": "'IB'", "granted": "'N'",
-    }, "publications", "id", folder, parts, written)
-    _copy(connection, "tls211", {
-        "pat_publn_id": "id", "publn_auth": "'WO'", "publn_nr": "substr(number, 3)", "publn_kind": "'A1'",
-        "appln_id": "id", "publn_date": "date", "publn_lg": "'en'", "publn_first_grant": "'N'", "publn_claims": "0",
-    }, "publications", "id", folder, parts, written)
-    _copy(connection, "tls206", {
-        "person_id": "person_id", "person_name": "applicant_name", "person_ctry_code": "applicant_country",
-        "psn_id": "person_id", "psn_name": "applicant_name", "psn_level": "0",
-        "psn_sector": f"CASE applicant_sector {sectors} ELSE 'UNKNOWN' END", "han_id": "0",
-    }, "links", "person_id", folder, parts, people)
-    _copy(connection, "tls207", {
-        "person_id": "person_id", "appln_id": "id", "applt_seq_nr": "seq", "invt_seq_nr": "0",
-    }, "links", "person_id", folder, parts, people)
+    _copy(
+        connection,
+        "tls201",
+        {
+            "appln_id": "id",
+            "appln_auth": "'WO'",
+            "appln_nr": "substr(number, 3)",
+            "appln_kind": "'W'",
+            "appln_filing_year": "year(date) - 1",
+            "ipr_type": "'PI'",
+            "receiving_office": "'IB'",
+            "granted": "'N'",
+        },
+        "publications",
+        "id",
+        folder,
+        parts,
+        written,
+    )
+    _copy(
+        connection,
+        "tls211",
+        {
+            "pat_publn_id": "id",
+            "publn_auth": "'WO'",
+            "publn_nr": "substr(number, 3)",
+            "publn_kind": "'A1'",
+            "appln_id": "id",
+            "publn_date": "date",
+            "publn_lg": "'en'",
+            "publn_first_grant": "'N'",
+            "publn_claims": "0",
+        },
+        "publications",
+        "id",
+        folder,
+        parts,
+        written,
+    )
+    _copy(
+        connection,
+        "tls206",
+        {
+            "person_id": "person_id",
+            "person_name": "applicant_name",
+            "person_ctry_code": "applicant_country",
+            "psn_id": "person_id",
+            "psn_name": "applicant_name",
+            "psn_level": "0",
+            "psn_sector": f"CASE applicant_sector {sectors} ELSE 'UNKNOWN' END",
+            "han_id": "0",
+        },
+        "links",
+        "person_id",
+        folder,
+        parts,
+        people,
+    )
+    _copy(
+        connection,
+        "tls207",
+        {
+            "person_id": "person_id",
+            "appln_id": "id",
+            "applt_seq_nr": "seq",
+            "invt_seq_nr": "0",
+        },
+        "links",
+        "person_id",
+        folder,
+        parts,
+        people,
+    )
     connection.close()
     return written
 

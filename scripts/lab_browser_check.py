@@ -91,7 +91,9 @@ class Page:
             await asyncio.sleep(0.5)
 
     async def screenshot(self, path, width, height):
-        await self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+        await self.call(
+            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+        )
         data = (await self.call("Page.captureScreenshot", format="png"))["data"]
         Path(path).write_bytes(base64.b64decode(data))
         print(f"screenshot: {path}")
@@ -180,7 +182,9 @@ async def check_lab(template, data, out_dir):
     nbformat.write(notebook, copy)
     with Lab() as lab, Chromium() as chromium:
         page = await chromium.page()
-        await page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
+        await page.call(
+            "Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False
+        )
         await page.call("Emulation.setFocusEmulationEnabled", enabled=True)  # Lab's commands act on the focused tab
         await page.call("Page.navigate", url=lab.url(f"lab/tree/{copy.relative_to(ROOT).as_posix()}"))
         await page.until(f"!!{PANEL}?.sessionContext?.session?.kernel", 120, "the notebook")
@@ -190,7 +194,9 @@ async def check_lab(template, data, out_dir):
         await page.until(f"(s => s.run === s.cells && s.status === 'idle')({RUN_STATE})", 600, "all cells to run")
         state = await page.evaluate(RUN_STATE)
         # Lab asks once whether to fetch Jupyter's news: say no, so that nothing covers the notebook.
-        await page.evaluate("Array.from(document.querySelectorAll('.jp-toast-button')).find(b => b.textContent === 'No')?.click()")
+        await page.evaluate(
+            "Array.from(document.querySelectorAll('.jp-toast-button')).find(b => b.textContent === 'No')?.click()"
+        )
         await page.evaluate(f"{PANEL}.content.scrollToItem(0)")
         await asyncio.sleep(1)
         await page.screenshot(out_dir / "lab-top.png", 1400, 1000)
@@ -209,7 +215,9 @@ async def check_report(html, out_dir):
         page = await chromium.page()
         await page.call("Network.enable")
         for width in (1280, 400):
-            await page.call("Emulation.setDeviceMetricsOverride", width=width, height=1600, deviceScaleFactor=1, mobile=False)
+            await page.call(
+                "Emulation.setDeviceMetricsOverride", width=width, height=1600, deviceScaleFactor=1, mobile=False
+            )
             await page.call("Page.navigate", url=Path(html).resolve().as_uri())
             await page.until("document.readyState === 'complete'", 60, "the report")
             await asyncio.sleep(1)
@@ -237,7 +245,9 @@ SEARCHABLE = """(() => {
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--template", default="institution_report.ipynb", help="a template in notebooks/")
-    parser.add_argument("--data", default=str(FIXTURE), help="the input the template runs on (default: a small fixture)")
+    parser.add_argument(
+        "--data", default=str(FIXTURE), help="the input the template runs on (default: a small fixture)"
+    )
     parser.add_argument("--report", help="check a rendered report.html at 1280 and 400 px instead")
     parser.add_argument("--out", default=str(ROOT / "scratch" / "browser-check"), help="where screenshots go")
     args = parser.parse_args(argv)

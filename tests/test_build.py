@@ -19,7 +19,12 @@ NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 
 @pytest.mark.parametrize(
     ("text", "years"),
-    [("2018", [2018]), ("2016-2019", [2016, 2017, 2018, 2019]), ("2016,2018", [2016, 2018]), (" 2019, 2016-2017 ", [2016, 2017, 2019])],
+    [
+        ("2018", [2018]),
+        ("2016-2019", [2016, 2017, 2018, 2019]),
+        ("2016,2018", [2016, 2018]),
+        (" 2019, 2016-2017 ", [2016, 2017, 2019]),
+    ],
 )
 def test_parse_years_reads_lists_and_ranges(text, years):
     assert parse_years(text) == years
@@ -95,9 +100,21 @@ def test_index_lists_newest_year_first_and_skips_hidden_and_failed_folders(tmp_p
 
 
 def test_index_shows_the_data_counting_build_time_and_edited_notebooks(tmp_path):
-    inputs = [{"path": "data/my export.xlsx", "sha256": "ab" * 32, "format": "xlsx"}, {"path": "aliases.csv", "sha256": "cd" * 32}]
+    inputs = [
+        {"path": "data/my export.xlsx", "sha256": "ab" * 32, "format": "xlsx"},
+        {"path": "aliases.csv", "sha256": "cd" * 32},
+    ]
     template = {"path": "institution_report.ipynb", "uncommitted_edits": True}
-    write_manifest(tmp_path, 2018, "a", "Edited", inputs=inputs, counting="fractional", built="2026-12-02T12:00:00+00:00", notebook_template=template)
+    write_manifest(
+        tmp_path,
+        2018,
+        "a",
+        "Edited",
+        inputs=inputs,
+        counting="fractional",
+        built="2026-12-02T12:00:00+00:00",
+        notebook_template=template,
+    )
     write_manifest(tmp_path, 2018, "b", "Clean", notebook_template={"uncommitted_edits": False})
     index = write_index(tmp_path).read_text(encoding="utf-8")
     assert "my export.xlsx (xlsx)<br>aliases.csv</td><td>fractional</td><td>2026-12-02T12:00:00+00:00" in index
@@ -106,7 +123,9 @@ def test_index_shows_the_data_counting_build_time_and_edited_notebooks(tmp_path)
 
 def test_index_skips_reports_whose_manifest_is_missing_or_half_written(tmp_path):
     write_manifest(tmp_path, 2018, "whole", "Whole")
-    (write_manifest(tmp_path, 2018, "half", "Half") / "manifest.json").write_text('{"report": {"title": "Ha', encoding="utf-8")
+    (write_manifest(tmp_path, 2018, "half", "Half") / "manifest.json").write_text(
+        '{"report": {"title": "Ha', encoding="utf-8"
+    )
     (tmp_path / "2018" / "gone").mkdir()
     index = write_index(tmp_path).read_text(encoding="utf-8")
     assert "Whole" in index and "Half" not in index and "1 report<" in index
@@ -116,14 +135,26 @@ def test_index_skips_reports_whose_manifest_is_missing_or_half_written(tmp_path)
 def test_a_file_in_place_of_the_output_folder_is_one_line(tmp_path):
     (tmp_path / "reports").write_text("", encoding="utf-8")
     for where in (tmp_path / "reports", tmp_path / "reports" / "inside"):
-        with pytest.raises(OptionError, match=f"^{where}: cannot write reports there, a file is in the way of the folder$"):
+        with pytest.raises(
+            OptionError, match=f"^{where}: cannot write reports there, a file is in the way of the folder$"
+        ):
             build_reports([ReportJob("annual", 2018)], where, progress=False, notebooks_dir=NOTEBOOKS)
 
 
 def test_an_output_folder_without_permission_is_one_line_and_exit_2(tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
-    command = [sys.executable, "-m", "analysis", "build", "--year", "2018", "--annual", "--output", str(locked / "reports")]
+    command = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "build",
+        "--year",
+        "2018",
+        "--annual",
+        "--output",
+        str(locked / "reports"),
+    ]
     if os.geteuid() == 0:  # root writes anywhere unless it gives up the capabilities that let it
         command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -136,12 +167,55 @@ def test_build_flags_reach_the_notebooks_as_their_parameters(monkeypatch, tmp_pa
     from analysis.cli import main
 
     calls = []
-    monkeypatch.setattr(analysis.build, "build_reports", lambda jobs, where, **options: calls.append((jobs, where, options)) or [])
-    flags = ["--data", "d.csv", "--source", "lens", "--columns", "m.yaml", "--counting", "fractional", "--top", "7", "--country", "JP"]
-    assert main(["build", "--year", "2018", "--institution", "A", "--annual", *flags, "--output-dir", str(tmp_path), "--timeout", "9", "--replace"]) == 0
+    monkeypatch.setattr(
+        analysis.build, "build_reports", lambda jobs, where, **options: calls.append((jobs, where, options)) or []
+    )
+    flags = [
+        "--data",
+        "d.csv",
+        "--source",
+        "lens",
+        "--columns",
+        "m.yaml",
+        "--counting",
+        "fractional",
+        "--top",
+        "7",
+        "--country",
+        "JP",
+    ]
+    assert (
+        main(
+            [
+                "build",
+                "--year",
+                "2018",
+                "--institution",
+                "A",
+                "--annual",
+                *flags,
+                "--output-dir",
+                str(tmp_path),
+                "--timeout",
+                "9",
+                "--replace",
+            ]
+        )
+        == 0
+    )
     (jobs, where, options) = calls[0]
-    common = {"year": 2018, "data_path": str(Path("d.csv").resolve()), "source": "lens", "column_map": str(Path("m.yaml").resolve()), "counting": "fractional", "top_n": 7}
+    common = {
+        "year": 2018,
+        "data_path": str(Path("d.csv").resolve()),
+        "source": "lens",
+        "column_map": str(Path("m.yaml").resolve()),
+        "counting": "fractional",
+        "top_n": 7,
+    }
     assert [job.parameters() for job in jobs] == [{**common, "institution": "A"}, {**common, "country": "JP"}]
     assert where == tmp_path and options["timeout"] == 9 and options["replace"] is True
     main(["build", "--year", "2018", "--annual", "--data", "a.csv", "exports/*.xlsx", "--output-dir", str(tmp_path)])
-    assert calls[1][0][0].parameters()["data_path"] == [str(Path("a.csv").resolve()), str(Path("exports/*.xlsx").resolve())]
+    assert calls[1][0][0].parameters()["data_path"] == [
+        str(Path("a.csv").resolve()),
+        str(Path("exports/*.xlsx").resolve()),
+    ]

@@ -43,7 +43,11 @@ def test_the_counting_rule_is_part_of_the_key(co_applicants):
     load_dataset(co_applicants)
     whole = load_dataset(co_applicants, counting="every-applicant")
     assert whole.counting == "every-applicant"
-    assert whole.ranked.set_index("applicant")["published"].to_dict() == {"Alpha University": 3, "Beta Corp": 2, "Gamma Ltd": 2}
+    assert whole.ranked.set_index("applicant")["published"].to_dict() == {
+        "Alpha University": 3,
+        "Beta Corp": 2,
+        "Gamma Ltd": 2,
+    }
 
 
 def test_an_edited_input_misses_the_cache(records_csv):
@@ -59,7 +63,10 @@ def test_an_edited_alias_table_misses_the_cache(co_applicants, tmp_path):
     aliases.write_text("raw_name,canonical_name,note\n", encoding="utf-8")
     assert "Beta Corp" in set(load_dataset(co_applicants, aliases_path=aliases).ranked["applicant"])
     aliases.write_text("raw_name,canonical_name,note\nBeta Corp,Alpha University,test\n", encoding="utf-8")
-    assert set(load_dataset(co_applicants, aliases_path=aliases).ranked["applicant"]) == {"Alpha University", "Gamma Ltd"}
+    assert set(load_dataset(co_applicants, aliases_path=aliases).ranked["applicant"]) == {
+        "Alpha University",
+        "Gamma Ltd",
+    }
 
 
 def _served_again_after(damage, co_applicants, cache_dir):
@@ -117,7 +124,11 @@ def test_the_key_covers_every_file_of_the_package_and_the_mappings(tmp_path, mon
     (package / "__pycache__").mkdir()
     (package / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")
     assert cache.cache_key(["a", "b", "c"], "first-named", None) == keys[0]
-    for edit in (package / "templates" / "pct" / "index.html.j2", package / "new_module.py", mappings / "sector_overrides.csv"):
+    for edit in (
+        package / "templates" / "pct" / "index.html.j2",
+        package / "new_module.py",
+        mappings / "sector_overrides.csv",
+    ):
         with open(edit, "a", encoding="utf-8") as handle:
             handle.write(" ")
         keys.append(cache.cache_key(["a", "b", "c"], "first-named", None))
@@ -151,7 +162,9 @@ def test_an_entry_keeps_the_loader_summary_with_its_paths_tuples_and_dicts(tmp_p
     from analysis.sources import InputDescription
     from analysis.validate import Summary
 
-    summary = Summary(files=(InputDescription(Path("data/a.csv"), "csv", "utf-8"),), rows=3, non_pct_by_office={"EP": 2})
+    summary = Summary(
+        files=(InputDescription(Path("data/a.csv"), "csv", "utf-8"),), rows=3, non_pct_by_office={"EP": 2}
+    )
     ranked = pd.DataFrame({"applicant": ["Alpha"], "year": [2018], "published": [3.0]})
     cache.write_entry("k" * 64, ranked, summary, {"alpha": "Alpha"}, (Alias("A", "Alpha", "note"),), tmp_path)
     stored_ranked, stored_summary, lookup, unused = cache.read_entry("k" * 64, tmp_path)

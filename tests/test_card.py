@@ -12,8 +12,18 @@ SOURCE = "demo data (data/demo/pct_publications.parquet)"
 
 def profile(country="CN", rank_sector_country=8, coverage=None, counting="first-named"):
     now = Standing(2018, 53, 836, 44, rank_sector_country, 50000, 1500, 300)
-    return Profile("Dalian University of Technology", country, "education", "published", counting, 2018, now, None,
-                   pd.DataFrame(), coverage)
+    return Profile(
+        "Dalian University of Technology",
+        country,
+        "education",
+        "published",
+        counting,
+        2018,
+        now,
+        None,
+        pd.DataFrame(),
+        coverage,
+    )
 
 
 def test_the_card_is_a_1200_by_630_png(tmp_path):

@@ -19,7 +19,11 @@ DALIAN = "Dalian University of Technology"
 
 
 CJK_RANKING = pd.DataFrame(
-    {"rank": [1, 2, 3], "applicant": ["University of California", "東京大学", "大连理工大学"], "published": [35, 20, 14]}
+    {
+        "rank": [1, 2, 3],
+        "applicant": ["University of California", "東京大学", "大连理工大学"],
+        "published": [35, 20, 14],
+    }
 )
 
 
@@ -46,7 +50,11 @@ def test_trend_draws_counts_and_ranks_with_the_best_rank_on_top(dataset):
     assert ranks.yaxis_inverted()
     assert ranks.get_yscale() == "log"
     legend = [text.get_text() for text in figure.legends[0].get_texts()]
-    assert legend == ["Rank among all applicants", "Rank among educational institutions", "Rank among Chinese educational institutions"]
+    assert legend == [
+        "Rank among all applicants",
+        "Rank among educational institutions",
+        "Rank among Chinese educational institutions",
+    ]
 
 
 def test_standing_highlights_the_institution_inside_the_top(dataset):
@@ -62,7 +70,12 @@ def test_standing_highlights_the_institution_inside_the_top(dataset):
 def test_standing_shows_the_institution_after_a_gap_when_outside_the_bars(dataset):
     table = summary.standing_among_top(dataset.ranked, 2018, DALIAN, top=50)
     figure = charts.standing(table, DALIAN, "Leaders", bars=2)
-    assert tick_labels(figure) == ["1. University of California", "2. Massachusetts Institute of Technology", "…", "4. Dalian University of Technology"]
+    assert tick_labels(figure) == [
+        "1. University of California",
+        "2. Massachusetts Institute of Technology",
+        "…",
+        "4. Dalian University of Technology",
+    ]
     assert to_hex(bars(figure)[-1].get_facecolor()) == charts.ORANGE
     assert bars(figure)[-1].get_width() == 14
 

@@ -27,13 +27,27 @@ def data(tmp_path):
 
 def run(*args):
     """Run the installed entry point as a user would, in a separate process."""
-    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
 
 
 def test_profile_json_has_the_documented_keys(data, capsys):
     assert main(["profile", "--year", "2018", "--institution", "Alpha University", "--data", str(data), "--json"]) == 0
     profile = json.loads(capsys.readouterr().out)
-    for key in ["institution", "year", "country", "sector", "counting", "published", "rank_overall", "rank_sector", "rank_sector_country", "previous", "headline"]:
+    for key in [
+        "institution",
+        "year",
+        "country",
+        "sector",
+        "counting",
+        "published",
+        "rank_overall",
+        "rank_sector",
+        "rank_sector_country",
+        "previous",
+        "headline",
+    ]:
         assert key in profile
     assert (profile["published"], profile["rank_overall"], profile["previous"]["published"]) == (2, 1, 1)
     assert profile["headline"].startswith("In 2018, Alpha University published 2 PCT applications")
@@ -42,16 +56,40 @@ def test_profile_json_has_the_documented_keys(data, capsys):
 def test_rank_csv_and_json(data, capsys):
     assert main(["rank", "--year", "2018", "--data", str(data), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("rank,applicant,country,sector,provenance,published_year_minus_2,published_year_minus_1,published,")
+    assert lines[0].startswith(
+        "rank,applicant,country,sector,provenance,published_year_minus_2,published_year_minus_1,published,"
+    )
     assert lines[1].startswith("1,Alpha University,CN,education,")
-    assert main(["rank", "--year", "2018", "--data", str(data), "--format", "json", "--counting", "every-applicant"]) == 0
+    assert (
+        main(["rank", "--year", "2018", "--data", str(data), "--format", "json", "--counting", "every-applicant"]) == 0
+    )
     rows = json.loads(capsys.readouterr().out)
-    assert [(r["applicant"], r["published"], r["rank"]) for r in rows] == [("Alpha University", 2, 1), ("Beta Corp", 2, 1)]
+    assert [(r["applicant"], r["published"], r["rank"]) for r in rows] == [
+        ("Alpha University", 2, 1),
+        ("Beta Corp", 2, 1),
+    ]
     assert {r["counting"] for r in rows} == {"every-applicant"}
 
 
 def test_rank_in_a_sector_within_a_country(data, capsys):
-    assert main(["rank", "--year", "2018", "--sector", "business", "--country", "US", "--data", str(data), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "rank",
+                "--year",
+                "2018",
+                "--sector",
+                "business",
+                "--country",
+                "US",
+                "--data",
+                str(data),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     assert [r["applicant"] for r in json.loads(capsys.readouterr().out)] == ["Beta Corp"]
 
 
@@ -68,8 +106,14 @@ def test_validate_and_applicants(data, capsys):
     "args, message",
     [
         (["profile", "--year", "2018", "--institution", "Alpha", "--data", "{missing}"], "no such file"),
-        (["profile", "--year", "2030", "--institution", "Alpha University", "--data", "{data}"], "year 2030 is not in the data"),
-        (["profile", "--year", "2018", "--institution", "Alpha Univrsity", "--data", "{data}"], 'did you mean: "Alpha University"'),
+        (
+            ["profile", "--year", "2030", "--institution", "Alpha University", "--data", "{data}"],
+            "year 2030 is not in the data",
+        ),
+        (
+            ["profile", "--year", "2018", "--institution", "Alpha Univrsity", "--data", "{data}"],
+            'did you mean: "Alpha University"',
+        ),
         (["rank", "--year", "2018", "--data", "{latin}"], "'WO1' is not a WO publication number"),
         (["rank", "--year", "2018", "--data", "{nocolumn}"], "missing column applicant_name"),
         (["validate", "--data", "{baddate}"], "publication_date: '31/02/2018' is not a date"),
@@ -88,7 +132,9 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, data, args, message
         "json": tmp_path / "data.json",
     }
     files["latin"].write_bytes((HEADER + "WO1,2018-01-01,Université,FR,1\n").encode("latin-1"))
-    files["nocolumn"].write_text("publication_number,publication_date,applicant_country\nWO2018000001,2018-01-01,FR\n", encoding="utf-8")
+    files["nocolumn"].write_text(
+        "publication_number,publication_date,applicant_country\nWO2018000001,2018-01-01,FR\n", encoding="utf-8"
+    )
     files["baddate"].write_text(HEADER + "WO2018000001,31/02/2018,Alpha,CN,1\n", encoding="utf-8")
     files["empty"].write_bytes(b"")
     files["json"].write_text("{}", encoding="utf-8")

@@ -6,7 +6,7 @@ from analysis.errors import OptionError
 
 def published(dataset, year=2018):
     rows = dataset.ranked[dataset.ranked["year"] == year]
-    return dict(zip(rows["applicant"], rows["published"]))
+    return dict(zip(rows["applicant"], rows["published"], strict=False))
 
 
 def test_first_named_credits_only_the_first_applicant(co_applicants):
@@ -20,48 +20,61 @@ def test_every_applicant_credits_each_named_applicant_once(co_applicants):
 
 def test_fractional_splits_each_application_among_distinct_applicants(co_applicants):
     counts = published(load_dataset(co_applicants, counting="fractional"))
-    assert counts == pytest.approx({"Alpha University": 0.5 + 1 / 3 + 1, "Beta Corp": 0.5 + 1 / 3, "Gamma Ltd": 1 / 3 + 1})
+    assert counts == pytest.approx(
+        {"Alpha University": 0.5 + 1 / 3 + 1, "Beta Corp": 0.5 + 1 / 3, "Gamma Ltd": 1 / 3 + 1}
+    )
     assert sum(counts.values()) == pytest.approx(4)
 
 
 def test_same_applicant_twice_on_one_publication_counts_once_after_harmonising(records_csv):
-    path = records_csv([
-        ["WO2018000001", "2018-01-01", "Delta Inc", "US", 1, "business"],
-        ["WO2018000001", "2018-01-01", "DELTA, INC.", "US", 2, "business"],
-    ])
+    path = records_csv(
+        [
+            ["WO2018000001", "2018-01-01", "Delta Inc", "US", 1, "business"],
+            ["WO2018000001", "2018-01-01", "DELTA, INC.", "US", 2, "business"],
+        ]
+    )
     for rule in ("first-named", "every-applicant", "fractional"):
         assert published(load_dataset(path, counting=rule)) == {"Delta Inc": 1}
 
 
 def test_file_order_decides_the_first_named_applicant_when_sequence_is_absent(records_csv):
     header = ["publication_number", "publication_date", "applicant_name", "applicant_country"]
-    path = records_csv([["WO2018000001", "2018-01-01", "Zeta Corp", "US"], ["WO2018000001", "2018-01-01", "Alpha Corp", "US"]], header=header)
+    path = records_csv(
+        [["WO2018000001", "2018-01-01", "Zeta Corp", "US"], ["WO2018000001", "2018-01-01", "Alpha Corp", "US"]],
+        header=header,
+    )
     assert published(load_dataset(path)) == {"Zeta Corp": 1}
 
 
 def test_year_is_the_publication_year(records_csv):
-    path = records_csv([
-        ["WO2018000001", "2017-12-31", "Alpha Corp", "US", 1, "business"],
-        ["WO2018000002", "2018-01-01", "Alpha Corp", "US", 1, "business"],
-    ])
+    path = records_csv(
+        [
+            ["WO2018000001", "2017-12-31", "Alpha Corp", "US", 1, "business"],
+            ["WO2018000002", "2018-01-01", "Alpha Corp", "US", 1, "business"],
+        ]
+    )
     assert sorted(load_dataset(path).ranked["year"]) == [2017, 2018]
 
 
 def test_country_is_the_most_frequent_so_one_stray_row_does_not_split_an_applicant(records_csv):
-    path = records_csv([
-        ["WO2018000001", "2018-01-01", "Omega Corp", "US", 1, "business"],
-        ["WO2018000002", "2018-01-01", "Omega Corp", "US", 1, "business"],
-        ["WO2018000003", "2018-01-01", "Omega Corp", "GB", 1, "business"],
-    ])
+    path = records_csv(
+        [
+            ["WO2018000001", "2018-01-01", "Omega Corp", "US", 1, "business"],
+            ["WO2018000002", "2018-01-01", "Omega Corp", "US", 1, "business"],
+            ["WO2018000003", "2018-01-01", "Omega Corp", "GB", 1, "business"],
+        ]
+    )
     ranked = load_dataset(path).ranked
     assert ranked[["applicant", "country", "published"]].values.tolist() == [["Omega Corp", "US", 3]]
 
 
 def test_country_ties_are_broken_alphabetically(records_csv):
-    path = records_csv([
-        ["WO2018000001", "2018-01-01", "Omega Corp", "US", 1, "business"],
-        ["WO2018000002", "2018-01-01", "Omega Corp", "GB", 1, "business"],
-    ])
+    path = records_csv(
+        [
+            ["WO2018000001", "2018-01-01", "Omega Corp", "US", 1, "business"],
+            ["WO2018000002", "2018-01-01", "Omega Corp", "GB", 1, "business"],
+        ]
+    )
     assert load_dataset(path).ranked["country"].tolist() == ["GB"]
 
 

@@ -42,10 +42,22 @@ F = ("F Univ", "education", "KR")
 
 @pytest.mark.parametrize(
     "symbol, normalised",
-    [("G01N 33/53", "G01N  33/53"), ("G01N33/53", "G01N  33/53"), ("G01N0033530000", "G01N  33/53"),
-     ("G01N 33/53 (2006.01)", "G01N  33/53"), ("g01n 33/53", "G01N  33/53"), ("A61K  31/00", "A61K  31/00"),
-     (" H04N 101/10 ", "H04N 101/10"), ("H04N0101100000", "H04N 101/10"), ("H04N0005232000", "H04N   5/232"),
-     ("G06F", "G06F"), ("H04N 5", "H04N   5/"), ("", None), ("not IPC", None), (None, None)],
+    [
+        ("G01N 33/53", "G01N  33/53"),
+        ("G01N33/53", "G01N  33/53"),
+        ("G01N0033530000", "G01N  33/53"),
+        ("G01N 33/53 (2006.01)", "G01N  33/53"),
+        ("g01n 33/53", "G01N  33/53"),
+        ("A61K  31/00", "A61K  31/00"),
+        (" H04N 101/10 ", "H04N 101/10"),
+        ("H04N0101100000", "H04N 101/10"),
+        ("H04N0005232000", "H04N   5/232"),
+        ("G06F", "G06F"),
+        ("H04N 5", "H04N   5/"),
+        ("", None),
+        ("not IPC", None),
+        (None, None),
+    ],
 )
 def test_symbols_are_normalised_to_the_concordance_padding(symbol, normalised):
     assert normalise_ipc(symbol) == normalised
@@ -55,8 +67,12 @@ def _samples(prefix):
     """Symbols inside a concordance prefix, written the ways exports write them."""
     subclass = prefix[:4]
     group = prefix[4:].strip(" /") or "7"
-    return [f"{subclass} {group}/04", f"{subclass}{group}/04", f"{subclass}{int(group):04d}040000",
-            f"{subclass.lower()} {group}/04 (2006.01)"]
+    return [
+        f"{subclass} {group}/04",
+        f"{subclass}{group}/04",
+        f"{subclass}{int(group):04d}040000",
+        f"{subclass.lower()} {group}/04 (2006.01)",
+    ]
 
 
 def test_every_pattern_of_all_35_fields_maps_back_to_its_field(concordance):
@@ -110,7 +126,9 @@ def test_first_named_counting_divides_an_application_equally_among_its_fields(mi
         (2018, "C Univ", OUTSIDE_CONCORDANCE): 1.0,
     }
     assert counts.loc[counts["field"] == "Computer technology", ["field_number", "tech_sector"]].iloc[0].tolist() == [
-        6, "Electrical engineering"]
+        6,
+        "Electrical engineering",
+    ]
     assert counts["field_number"].isna().sum() == 2
 
 
@@ -179,10 +197,17 @@ def test_annual_fields_by_field_sector_growth_and_leader(sector_data, concordanc
     assert by_field.loc[NO_IPC, "applications"] == 1 and pd.isna(by_field.loc[NO_IPC, "share"])
     assert summary.fastest["field"].tolist() == ["Computer technology", "Biotechnology"]
     sectors = summary.by_sector.set_index("tech_sector")["applications"]
-    assert sectors.to_dict() == {"Electrical engineering": 14, "Instruments": 0, "Chemistry": 9,
-                                 "Mechanical engineering": 0, "Other fields": 0}
+    assert sectors.to_dict() == {
+        "Electrical engineering": 14,
+        "Instruments": 0,
+        "Chemistry": 9,
+        "Mechanical engineering": 0,
+        "Other fields": 0,
+    }
     assert summary.leaders[["field", "applicant", "applications"]].values.tolist() == [
-        ["Computer technology", "B Corp", 10], ["Biotechnology", "E Univ", 4]]
+        ["Computer technology", "B Corp", 10],
+        ["Biotechnology", "E Univ", 4],
+    ]
 
 
 def test_without_a_previous_year_growth_is_unknown(sector_data, concordance):

@@ -88,75 +88,264 @@ LONG_NAME = "Alpha " + "X" * 100_000
 CASES = [
     # What --data names
     pytest.param(lambda p: ["--data", p / "missing.csv"], 2, ["missing.csv: no such file"], id="missing-file"),
-    pytest.param(lambda p: ["--data", p / "evil\x1b[31m.csv"], 2, ["evil\\x1b[31m.csv: no file matches"], id="escape-in-a-file-name"),
-    pytest.param(lambda p: ["--data", p / "evil\x1b.csv"], 2, ["evil\\x1b.csv: no such file"], id="escape-in-a-missing-file-name"),
+    pytest.param(
+        lambda p: ["--data", p / "evil\x1b[31m.csv"],
+        2,
+        ["evil\\x1b[31m.csv: no file matches"],
+        id="escape-in-a-file-name",
+    ),
+    pytest.param(
+        lambda p: ["--data", p / "evil\x1b.csv"], 2, ["evil\\x1b.csv: no such file"], id="escape-in-a-missing-file-name"
+    ),
     pytest.param(lambda p: ["--data", folder(p)], 2, ["a folder with no file to read"], id="empty-folder"),
     pytest.param(lambda p: ["--data", ""], 2, ["'': an empty path names no file"], id="empty-path"),
-    pytest.param(lambda p: ["--data", p / "nothing-*.csv"], 2, ["no file matches this pattern"], id="glob-matching-nothing"),
+    pytest.param(
+        lambda p: ["--data", p / "nothing-*.csv"], 2, ["no file matches this pattern"], id="glob-matching-nothing"
+    ),
     pytest.param(text("empty.csv", ""), 2, ["empty.csv: the file is empty"], id="empty-file"),
     pytest.param(text("header.csv", HEADER), 2, ["header.csv: no data rows"], id="header-only"),
     pytest.param(text("data.json", "{}"), 2, ["unsupported file type '.json'"], id="unsupported-type"),
-    pytest.param(lambda p: ["--data", "/dev/zero"], 2, ["/dev/zero: not a regular file (input)"], id="dev-zero-as-data"),
-    pytest.param(lambda p: ["--data", loop(p)], 2, ["loop-a: cannot be opened as the input (a loop of symbolic links)"], id="symlink-loop-as-data"),
+    pytest.param(
+        lambda p: ["--data", "/dev/zero"], 2, ["/dev/zero: not a regular file (input)"], id="dev-zero-as-data"
+    ),
+    pytest.param(
+        lambda p: ["--data", loop(p)],
+        2,
+        ["loop-a: cannot be opened as the input (a loop of symbolic links)"],
+        id="symlink-loop-as-data",
+    ),
     pytest.param(source("no-such-format"), 2, ["unknown source format 'no-such-format'"], id="unknown-source-format"),
-    pytest.param(text("other.csv", "id,title,owner\n1,x,y\n"), 2, ["not a format this tool knows"], id="unknown-layout"),
-    pytest.param(text("escape.csv", "id,ti\x1btle\n1,x\n"), 2, ["not a format this tool knows", "\\x1b"], id="escape-in-a-header"),
+    pytest.param(
+        text("other.csv", "id,title,owner\n1,x,y\n"), 2, ["not a format this tool knows"], id="unknown-layout"
+    ),
+    pytest.param(
+        text("escape.csv", "id,ti\x1btle\n1,x\n"), 2, ["not a format this tool knows", "\\x1b"], id="escape-in-a-header"
+    ),
     pytest.param(text("noise.csv", bytes(range(256)) * 64), 2, ["noise.csv"], id="binary-noise"),
     pytest.param(text("fake.xlsx", "not a workbook"), 2, ["fake.xlsx: not a readable workbook"], id="fake-workbook"),
     pytest.param(text("fake.zip", "not an archive"), 2, ["fake.zip: not a format this tool knows"], id="fake-zip"),
     pytest.param(mixed, 2, ["mix application-level records and aggregated counts"], id="records-and-counts-mixed"),
     # CSV layout
-    pytest.param(records("WO2018000002,2018-01-04,Beta,CN,1,extra\n"), 2, ["records.csv line 3: 6 fields where the header has 5"], id="extra-field"),
-    pytest.param(records("WO2018000002,2018-01-04,Beta,CN\n"), 2, ["records.csv line 3: 4 fields where the header has 5"], id="missing-field"),
-    pytest.param(records("WO2018000002,2018-01-04,Beta,CN,1,\n"), 2, ["records.csv line 3: 6 fields where the header has 5"], id="trailing-empty-field"),
-    pytest.param(records('WO2018000002,2018-01-04,"Beta\nCorp",CN,1,x\n'), 2, ["records.csv line 3: 6 fields where the header has 5"], id="extra-field-on-a-multi-line-row"),
-    pytest.param(records('WO2018000002,2018-01-04,"Beta,CN,1\n'), 2, ["records.csv line 3: a quoted field is never closed"], id="unclosed-quote"),
-    pytest.param(text("dup.csv", "publication_number,publication_date,applicant_name,applicant_name\nWO2018000001,2018-01-04,A,B\n"), 2,
-                 ["the header names 'applicant_name' more than once"], id="duplicate-header"),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,CN,1,extra\n"),
+        2,
+        ["records.csv line 3: 6 fields where the header has 5"],
+        id="extra-field",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,CN\n"),
+        2,
+        ["records.csv line 3: 4 fields where the header has 5"],
+        id="missing-field",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,CN,1,\n"),
+        2,
+        ["records.csv line 3: 6 fields where the header has 5"],
+        id="trailing-empty-field",
+    ),
+    pytest.param(
+        records('WO2018000002,2018-01-04,"Beta\nCorp",CN,1,x\n'),
+        2,
+        ["records.csv line 3: 6 fields where the header has 5"],
+        id="extra-field-on-a-multi-line-row",
+    ),
+    pytest.param(
+        records('WO2018000002,2018-01-04,"Beta,CN,1\n'),
+        2,
+        ["records.csv line 3: a quoted field is never closed"],
+        id="unclosed-quote",
+    ),
+    pytest.param(
+        text(
+            "dup.csv",
+            "publication_number,publication_date,applicant_name,applicant_name\nWO2018000001,2018-01-04,A,B\n",
+        ),
+        2,
+        ["the header names 'applicant_name' more than once"],
+        id="duplicate-header",
+    ),
     # The column mapping
     pytest.param(columns_at(folder), 2, ["folder: a folder, not a file (column mapping)"], id="columns-folder"),
-    pytest.param(columns_at(loop), 2, ["loop-a: cannot be opened as the column mapping (a loop of symbolic links)"], id="columns-symlink-loop"),
-    pytest.param(columns_at(lambda p: "/dev/zero"), 2, ["/dev/zero: not a regular file (column mapping)"], id="columns-dev-zero"),
+    pytest.param(
+        columns_at(loop),
+        2,
+        ["loop-a: cannot be opened as the column mapping (a loop of symbolic links)"],
+        id="columns-symlink-loop",
+    ),
+    pytest.param(
+        columns_at(lambda p: "/dev/zero"), 2, ["/dev/zero: not a regular file (column mapping)"], id="columns-dev-zero"
+    ),
     pytest.param(mapped(laughs()), 2, ["YAML anchors and aliases are not allowed"], id="billion-laughs"),
-    pytest.param(mapped(COLUMNS + "date_format: '%d.%m.%Y'\ndate_format: '%Y'\n"), 2, ["the key 'date_format' is given twice"], id="key-given-twice"),
-    pytest.param(mapped("columns: {publication_number: No, publication_date: Date, applicant_name: Name, applicant_country: Name}\n"), 2,
-                 ["two fields are mapped to the header 'Name'"], id="two-fields-one-header"),
-    pytest.param(mapped(COLUMNS + "date_format: dd.mm.yyyy\n"), 2, ["date_format 'dd.mm.yyyy' is not a strftime pattern"], id="bad-date-format"),
-    pytest.param(mapped(COLUMNS.replace("}", ", applicant_sequence: Seq}") + "split_applicants: ';'\n"), 2,
-                 ["cannot be combined with an applicant_sequence column"], id="split-with-sequence"),
-    pytest.param(mapped(COLUMNS + "header_row: 500\n"), 2, ["export.csv: no header at row 500"], id="header-row-past-the-file"),
-    pytest.param(mapped(COLUMNS + "encoding: klingon\n"), 2, ["unknown text encoding 'klingon'"], id="unknown-encoding"),
-    pytest.param(mapped(COLUMNS.replace("}", ", applicant_country: Country}") + "split_applicants: ';'\n",
-                        "No,Date,Name,Country\nWO2018000001,04.01.2018,Alpha;Beta,CN;US;JP\n"), 2,
-                 ["line 2, applicant_country: 3 countries for 2 applicants"], id="split-countries-out-of-step"),
+    pytest.param(
+        mapped(COLUMNS + "date_format: '%d.%m.%Y'\ndate_format: '%Y'\n"),
+        2,
+        ["the key 'date_format' is given twice"],
+        id="key-given-twice",
+    ),
+    pytest.param(
+        mapped(
+            "columns: {publication_number: No, publication_date: Date, applicant_name: Name, applicant_country: Name}\n"
+        ),
+        2,
+        ["two fields are mapped to the header 'Name'"],
+        id="two-fields-one-header",
+    ),
+    pytest.param(
+        mapped(COLUMNS + "date_format: dd.mm.yyyy\n"),
+        2,
+        ["date_format 'dd.mm.yyyy' is not a strftime pattern"],
+        id="bad-date-format",
+    ),
+    pytest.param(
+        mapped(COLUMNS.replace("}", ", applicant_sequence: Seq}") + "split_applicants: ';'\n"),
+        2,
+        ["cannot be combined with an applicant_sequence column"],
+        id="split-with-sequence",
+    ),
+    pytest.param(
+        mapped(COLUMNS + "header_row: 500\n"), 2, ["export.csv: no header at row 500"], id="header-row-past-the-file"
+    ),
+    pytest.param(
+        mapped(COLUMNS + "encoding: klingon\n"), 2, ["unknown text encoding 'klingon'"], id="unknown-encoding"
+    ),
+    pytest.param(
+        mapped(
+            COLUMNS.replace("}", ", applicant_country: Country}") + "split_applicants: ';'\n",
+            "No,Date,Name,Country\nWO2018000001,04.01.2018,Alpha;Beta,CN;US;JP\n",
+        ),
+        2,
+        ["line 2, applicant_country: 3 countries for 2 applicants"],
+        id="split-countries-out-of-step",
+    ),
     # Values
-    pytest.param(records("WO2018000002,2099-01-04,Beta,CN,1\n"), 2, ["line 3, publication_date: 2099-01-04 is in the future"], id="future-date"),
-    pytest.param(records("WO2018000002,1977-12-31,Beta,CN,1\n"), 2, ["line 3, publication_date: 1977-12-31 is before 1978"], id="date-before-1978"),
-    pytest.param(records("WO2018000002,0001-01-01,Beta,CN,1\n"), 2, ["line 3, publication_date: 0001-01-01 is before 1978"], id="year-1"),
-    pytest.param(records("WO2018000002,1900-01-01,Beta,CN,1\n"), 2, ["line 3, publication_date: 1900-01-01 is before 1978"], id="year-1900"),
-    pytest.param(records("WO2018000002,9999-12-31,Beta,CN,1\n"), 2, ["line 3, publication_date: 9999-12-31 is in the future"], id="year-9999"),
-    pytest.param(mapped(COLUMNS + "date_format: '%d.%m.%y'\n", "No,Date,Name\nWO1977000001,04.07.77,Alpha\n"), 2,
-                 ["line 2, publication_date: 1977-07-04 is before 1978"], id="two-digit-year-77"),
-    pytest.param(records("WO2018000002,2018-01-04,Beta,CN,1.5\n"), 2, ["line 3, applicant_sequence: '1.5' is not a whole number from 1"], id="sequence-1.5"),
-    pytest.param(records("WO2018000002,2018-01-04,Be\x00ta,CN,1\n"), 2, ["line 3, applicant_name: holds a control character (U+0000)"], id="nul-in-a-name"),
-    pytest.param(records("WO2018000002,2018-01-04,Be\u0085ta,CN,1\n"), 2, ["line 3, applicant_name: holds a control character (U+0085)"], id="c1-in-a-name"),
-    pytest.param(records("WO2018000002,2018-01-04,Be\x1b[2Jta,CN,1\n"), 2, ["line 3, applicant_name: holds a control character (U+001B)"], id="esc-in-a-name"),
-    pytest.param(records("WO2018000002,2018-01-04,Be\u202eta,CN,1\n"), 2, ["line 3, applicant_name: holds a control character (U+202E)"], id="rlo-in-a-name"),
-    pytest.param(records("WO2018000002,2018-01-04,Beta,WO,1\n"), 2, ["line 3, applicant_country: 'WO' is not an ISO 3166-1"], id="country-WO"),
-    pytest.param(records("WO2018000002,2018-01-04,Beta,EP,1\n"), 2, ["line 3, applicant_country: 'EP' is not an ISO 3166-1"], id="country-EP"),
-    pytest.param(records("WO2018000002,2018-01-04,Beta,ZZ,1\n"), 2, ["line 3, applicant_country: 'ZZ' is not an ISO 3166-1"], id="country-ZZ"),
-    pytest.param(records("WO2018000002,2018-01-04,,CN,1\n"), 2, ["line 3, applicant_name: is empty"], id="no-applicant-in-the-canonical-schema"),
-    pytest.param(records("WO20180000,2018-01-04,Beta,CN,1\n"), 2, ["line 3, publication_number: 'WO20180000' is not a WO publication number"], id="short-wo-number"),
-    pytest.param(text("agg.csv", "year,applicant_name,published\n2018,Alpha,3\n2018,Beta,inf\n"), 2,
-                 ["line 3, published: 'inf' is not a count of applications"], id="aggregated-inf"),
-    pytest.param(text("agg.csv", "year,applicant_name,published\n2018,Alpha,3\n2018.5,Beta,2\n"), 2,
-                 ["line 3, year: '2018.5' is not a year"], id="aggregated-fractional-year"),
+    pytest.param(
+        records("WO2018000002,2099-01-04,Beta,CN,1\n"),
+        2,
+        ["line 3, publication_date: 2099-01-04 is in the future"],
+        id="future-date",
+    ),
+    pytest.param(
+        records("WO2018000002,1977-12-31,Beta,CN,1\n"),
+        2,
+        ["line 3, publication_date: 1977-12-31 is before 1978"],
+        id="date-before-1978",
+    ),
+    pytest.param(
+        records("WO2018000002,0001-01-01,Beta,CN,1\n"),
+        2,
+        ["line 3, publication_date: 0001-01-01 is before 1978"],
+        id="year-1",
+    ),
+    pytest.param(
+        records("WO2018000002,1900-01-01,Beta,CN,1\n"),
+        2,
+        ["line 3, publication_date: 1900-01-01 is before 1978"],
+        id="year-1900",
+    ),
+    pytest.param(
+        records("WO2018000002,9999-12-31,Beta,CN,1\n"),
+        2,
+        ["line 3, publication_date: 9999-12-31 is in the future"],
+        id="year-9999",
+    ),
+    pytest.param(
+        mapped(COLUMNS + "date_format: '%d.%m.%y'\n", "No,Date,Name\nWO1977000001,04.07.77,Alpha\n"),
+        2,
+        ["line 2, publication_date: 1977-07-04 is before 1978"],
+        id="two-digit-year-77",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,CN,1.5\n"),
+        2,
+        ["line 3, applicant_sequence: '1.5' is not a whole number from 1"],
+        id="sequence-1.5",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Be\x00ta,CN,1\n"),
+        2,
+        ["line 3, applicant_name: holds a control character (U+0000)"],
+        id="nul-in-a-name",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Be\u0085ta,CN,1\n"),
+        2,
+        ["line 3, applicant_name: holds a control character (U+0085)"],
+        id="c1-in-a-name",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Be\x1b[2Jta,CN,1\n"),
+        2,
+        ["line 3, applicant_name: holds a control character (U+001B)"],
+        id="esc-in-a-name",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Be\u202eta,CN,1\n"),
+        2,
+        ["line 3, applicant_name: holds a control character (U+202E)"],
+        id="rlo-in-a-name",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,WO,1\n"),
+        2,
+        ["line 3, applicant_country: 'WO' is not an ISO 3166-1"],
+        id="country-WO",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,EP,1\n"),
+        2,
+        ["line 3, applicant_country: 'EP' is not an ISO 3166-1"],
+        id="country-EP",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,Beta,ZZ,1\n"),
+        2,
+        ["line 3, applicant_country: 'ZZ' is not an ISO 3166-1"],
+        id="country-ZZ",
+    ),
+    pytest.param(
+        records("WO2018000002,2018-01-04,,CN,1\n"),
+        2,
+        ["line 3, applicant_name: is empty"],
+        id="no-applicant-in-the-canonical-schema",
+    ),
+    pytest.param(
+        records("WO20180000,2018-01-04,Beta,CN,1\n"),
+        2,
+        ["line 3, publication_number: 'WO20180000' is not a WO publication number"],
+        id="short-wo-number",
+    ),
+    pytest.param(
+        text("agg.csv", "year,applicant_name,published\n2018,Alpha,3\n2018,Beta,inf\n"),
+        2,
+        ["line 3, published: 'inf' is not a count of applications"],
+        id="aggregated-inf",
+    ),
+    pytest.param(
+        text("agg.csv", "year,applicant_name,published\n2018,Alpha,3\n2018.5,Beta,2\n"),
+        2,
+        ["line 3, year: '2018.5' is not a year"],
+        id="aggregated-fractional-year",
+    ),
     # Accepted, however unusual
-    pytest.param(records(f"WO2018000002,2018-01-04,{LONG_NAME},CN,1\n"), 0, ["rank", "Alpha University"], id="100000-character-name"),
-    pytest.param(text("utf16.csv", HEADER + "WO2018000001,2018-01-04,M\u00fcller GmbH,DE,1\n", "utf-16-le"), 0,
-                 ["Müller GmbH"], id="utf-16-without-bom"),
-    pytest.param(text("macroman.csv", HEADER + "WO2018000001,2018-01-04,Universit\u00e9 de Lyon,FR,1\n", "mac_roman"), 0,
-                 ["Université de Lyon"], id="mac-roman"),
+    pytest.param(
+        records(f"WO2018000002,2018-01-04,{LONG_NAME},CN,1\n"),
+        0,
+        ["rank", "Alpha University"],
+        id="100000-character-name",
+    ),
+    pytest.param(
+        text("utf16.csv", HEADER + "WO2018000001,2018-01-04,M\u00fcller GmbH,DE,1\n", "utf-16-le"),
+        0,
+        ["Müller GmbH"],
+        id="utf-16-without-bom",
+    ),
+    pytest.param(
+        text("macroman.csv", HEADER + "WO2018000001,2018-01-04,Universit\u00e9 de Lyon,FR,1\n", "mac_roman"),
+        0,
+        ["Université de Lyon"],
+        id="mac-roman",
+    ),
 ]
 
 

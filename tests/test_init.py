@@ -22,7 +22,9 @@ def test_the_package_docstring_example_runs(tmp_path, monkeypatch):
 
     fixture = Path(__file__).parent / "fixtures" / "content_records.csv"
     example = analysis.__doc__.split("::\n\n", 1)[1].split("\n\n", 1)[0]
-    code = "\n".join(line[4:] for line in example.splitlines()).replace("load_dataset()", f"load_dataset({str(fixture)!r})")
+    code = "\n".join(line[4:] for line in example.splitlines()).replace(
+        "load_dataset()", f"load_dataset({str(fixture)!r})"
+    )
     namespace = {}
     exec(code, namespace)  # noqa: S102 - the package's own documented example
     assert namespace["profile"].institution == "Dalian University of Technology"

@@ -21,7 +21,9 @@ HOSTILE = "<script>alert(1)</script>"
 def shell():
     shell = InteractiveShell.instance()
     ipython.install(shell)
-    shell.run_cell("import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nimport pandas as pd")
+    shell.run_cell(
+        "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nimport pandas as pd"
+    )
     yield shell
     shell.run_cell("plt.close('all')")
     InteractiveShell.clear_instance()
@@ -55,7 +57,9 @@ def test_other_values_are_displayed_as_before(shell):
 
 
 def test_a_dataframe_is_displayed_as_a_report_table(shell):
-    frame = last_value(shell, f"pd.DataFrame({{'applicant': [{HOSTILE!r}, 'B'], 'published': [1200, 3]}}).set_index('applicant')")
+    frame = last_value(
+        shell, f"pd.DataFrame({{'applicant': [{HOSTILE!r}, 'B'], 'published': [1200, 3]}}).set_index('applicant')"
+    )
     html = shell.display_formatter.format(frame)[0]["text/html"]
     assert html.startswith('<div class="pct-output"><style data-pct-lab>')
     assert '<table class="data">' in html and HOSTILE not in html
@@ -104,7 +108,9 @@ def project(tmp_path):
 
 
 def make(project, *arguments):
-    return subprocess.run(["make", "--no-print-directory", *arguments], cwd=project, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["make", "--no-print-directory", *arguments], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_make_lab_only_starts_lab_when_nothing_changed(project):
@@ -124,7 +130,7 @@ def test_make_lab_reinstalls_lab_and_the_kernel_when_the_pins_change(project):
     planned = make(project, "-n", "lab")
     lab_install = next(line for line in planned.splitlines() if ".venv-lab/bin/python -m pip install" in line)
     assert "-e" not in lab_install.split() and "optional-dependencies']['lab']" in planned  # the lab extra's pins only
-    assert "ipykernel install --prefix .venv-lab --name python3 --display-name \"Python 3 (ipykernel)\"" in planned
+    assert 'ipykernel install --prefix .venv-lab --name python3 --display-name "Python 3 (ipykernel)"' in planned
 
 
 def test_the_lab_extra_pins_lab_and_jupytext_only():
@@ -162,8 +168,14 @@ def test_the_filter_strips_outputs_from_what_is_committed(tmp_path):
     run(["git", "init", "-q"], tmp_path)
     shutil.copy(PROJECT_ROOT / ".gitattributes", tmp_path / ".gitattributes")
     run(["bash", str(script), str(PROJECT_ROOT / ".venv" / "bin" / "python")], tmp_path)
-    cell = nbformat.v4.new_code_cell("1 + 1", execution_count=3, outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)])
-    notebook = nbformat.v4.new_notebook(cells=[cell], metadata={"language_info": {"name": "python", "version": "3.11.7"}})
+    cell = nbformat.v4.new_code_cell(
+        "1 + 1",
+        execution_count=3,
+        outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=3)],
+    )
+    notebook = nbformat.v4.new_notebook(
+        cells=[cell], metadata={"language_info": {"name": "python", "version": "3.11.7"}}
+    )
     nbformat.write(notebook, tmp_path / "autosaved.ipynb")
     run(["git", "add", "autosaved.ipynb"], tmp_path)
     committed = nbformat.reads(run(["git", "show", ":autosaved.ipynb"], tmp_path).stdout, as_version=4)

@@ -12,12 +12,19 @@ ROWS = [
     ["WO2018000001", "2018-01-04", "Acme Corp", "US", 2, "business"],
     ["WO2018000002", "2018-02-04", "Acme Corp", "US", 1, "business"],
 ]
-HEADER = ["publication_number", "publication_date", "applicant_name", "applicant_country", "applicant_sequence", "applicant_sector"]
+HEADER = [
+    "publication_number",
+    "publication_date",
+    "applicant_name",
+    "applicant_country",
+    "applicant_sequence",
+    "applicant_sector",
+]
 
 
 def counts(path, **options):
     ranked = load_dataset(path, **options).ranked
-    return dict(zip(ranked["applicant"], ranked["published"]))
+    return dict(zip(ranked["applicant"], ranked["published"], strict=False))
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".xlsx"])
@@ -52,11 +59,11 @@ def test_a_column_mapping_renames_headers_parses_dates_and_splits_applicants(tmp
         encoding="utf-8",
     )
     ranked = load_dataset(path, column_map=mapping).ranked
-    assert dict(zip(ranked["applicant"], ranked["published"])) == {"Alpha University": 2, "Beta Corp": 1}
+    assert dict(zip(ranked["applicant"], ranked["published"], strict=False)) == {"Alpha University": 2, "Beta Corp": 1}
     assert set(ranked["year"]) == {2014}
-    assert dict(zip(ranked["applicant"], ranked["country"])) == {"Alpha University": "CN", "Beta Corp": "US"}
+    assert dict(zip(ranked["applicant"], ranked["country"], strict=False)) == {"Alpha University": "CN", "Beta Corp": "US"}
     whole = load_dataset(path, column_map=mapping, counting="every-applicant").ranked
-    assert dict(zip(whole["applicant"], whole["published"])) == {"Alpha University": 3, "Beta Corp": 2}
+    assert dict(zip(whole["applicant"], whole["published"], strict=False)) == {"Alpha University": 3, "Beta Corp": 2}
 
 
 def test_aggregated_tables_are_accepted(tmp_path):
@@ -77,7 +84,10 @@ def test_missing_file(tmp_path):
 
 def test_a_csv_without_one_layout_says_so(tmp_path):
     path = tmp_path / "broken.csv"
-    path.write_text(",".join(HEADER[:4]) + '\nWO2018000001,2018-01-01,"Acme,US\nWO2018000002,2018-01-01,Beta,US,extra,more\n', encoding="utf-8")
+    path.write_text(
+        ",".join(HEADER[:4]) + '\nWO2018000001,2018-01-01,"Acme,US\nWO2018000002,2018-01-01,Beta,US,extra,more\n',
+        encoding="utf-8",
+    )
     with pytest.raises(InputFileError, match="broken.csv line 2: a quoted field is never closed"):
         load_dataset(path)
 
@@ -123,7 +133,9 @@ def test_a_legacy_encoding_is_detected_not_mis_decoded(tmp_path):
 
 def test_unparseable_date_is_one_line_naming_file_line_column_and_value(tmp_path):
     path = tmp_path / "records.csv"
-    pd.DataFrame(ROWS[:1] + [["WO2018000009", "2018-13-45", "Acme Corp", "US", 1, "business"]], columns=HEADER).to_csv(path, index=False)
+    pd.DataFrame(ROWS[:1] + [["WO2018000009", "2018-13-45", "Acme Corp", "US", 1, "business"]], columns=HEADER).to_csv(
+        path, index=False
+    )
     with pytest.raises(ValidationError) as caught:
         load_dataset(path)
     assert str(caught.value) == f"{path} line 3, publication_date: '2018-13-45' is not a date (expected YYYY-MM-DD)"
@@ -161,7 +173,9 @@ def test_many_problems_are_counted_beyond_those_shown(tmp_path):
 
 def test_parquet_rows_are_numbered_from_one(tmp_path):
     path = tmp_path / "records.parquet"
-    pd.DataFrame(ROWS + [["WO2018000009", "2018-01-01", "Acme Corp", "XYZ", 1, "business"]], columns=HEADER).to_parquet(path)
+    pd.DataFrame(ROWS + [["WO2018000009", "2018-01-01", "Acme Corp", "XYZ", 1, "business"]], columns=HEADER).to_parquet(
+        path
+    )
     with pytest.raises(ValidationError, match=r"records.parquet row 4, applicant_country: 'XYZ'"):
         load_dataset(path)
 

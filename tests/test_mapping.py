@@ -32,15 +32,26 @@ def test_every_key_is_read(tmp_path):
     )
     assert read_column_map(path) == ColumnMap(
         columns={"publication_number": "No", "publication_date": "Date", "applicant_name": "Name"},
-        date_format="%d.%m.%Y", split_applicants=";;", header_row=3, encoding="cp1252",
-        recode={"applicant_sector": {"Uni": "education"}}, country_names=True, keep_rows={"Jurisdiction": ["WO"]},
+        date_format="%d.%m.%Y",
+        split_applicants=";;",
+        header_row=3,
+        encoding="cp1252",
+        recode={"applicant_sector": {"Uni": "education"}},
+        country_names=True,
+        keep_rows={"Jurisdiction": ["WO"]},
     )
 
 
 def test_headers_that_yaml_1_1_would_read_as_booleans_stay_headers(tmp_path):
-    path = mapping(tmp_path, "columns:\n  publication_number: No\n  publication_date: On\n  applicant_name: Yes\n  applicant_country: off\n")
+    path = mapping(
+        tmp_path,
+        "columns:\n  publication_number: No\n  publication_date: On\n  applicant_name: Yes\n  applicant_country: off\n",
+    )
     assert read_column_map(path).columns == {
-        "publication_number": "No", "publication_date": "On", "applicant_name": "Yes", "applicant_country": "off",
+        "publication_number": "No",
+        "publication_date": "On",
+        "applicant_name": "Yes",
+        "applicant_country": "off",
     }
 
 
@@ -54,7 +65,9 @@ def test_a_billion_laughs_mapping_is_refused_without_expanding_it(tmp_path):
 def test_a_key_given_twice_is_refused_naming_it_and_its_line(tmp_path):
     message = refused(mapping(tmp_path, "columns:\n  applicant_name: A\n  applicant_name: B\n"))
     assert message.endswith("line 3: the key 'applicant_name' is given twice")
-    assert refused(mapping(tmp_path, COLUMNS + "date_format: '%Y'\ndate_format: '%d'\n")).endswith("line 3: the key 'date_format' is given twice")
+    assert refused(mapping(tmp_path, COLUMNS + "date_format: '%Y'\ndate_format: '%d'\n")).endswith(
+        "line 3: the key 'date_format' is given twice"
+    )
 
 
 @pytest.mark.parametrize("second", ["Name", "name", " NAME "])

@@ -13,10 +13,29 @@ from analysis.names import Alias, _display_preference, build_name_map, normalise
 from analysis.sectors import classify_name
 
 SPELLINGS = [
-    "Acme Corp", "ACME CORP", "Acme Corp.", "Acme Corporation", "acme", "The Acme Co Ltd",
-    "Dalian Univ of Tech", "DALIAN UNIV OF TECH", "Dalian University of Technology",
-    "LM Ericsson", "Ericsson", "Ericsson AB", "SMITH, John", "Smith, John", "Natl Lab", "National Laboratory",
-    "大连理工大学", "大連理工大学", "Ｔｏｙｏｔａ", "Toyota", "Müller GmbH", "Muller GmbH", "Ltd",
+    "Acme Corp",
+    "ACME CORP",
+    "Acme Corp.",
+    "Acme Corporation",
+    "acme",
+    "The Acme Co Ltd",
+    "Dalian Univ of Tech",
+    "DALIAN UNIV OF TECH",
+    "Dalian University of Technology",
+    "LM Ericsson",
+    "Ericsson",
+    "Ericsson AB",
+    "SMITH, John",
+    "Smith, John",
+    "Natl Lab",
+    "National Laboratory",
+    "大连理工大学",
+    "大連理工大学",
+    "Ｔｏｙｏｔａ",
+    "Toyota",
+    "Müller GmbH",
+    "Muller GmbH",
+    "Ltd",
 ]
 COUNTRIES = ["CN", "US", "SE", "JP", None]
 SECTORS = ["business", "education", "individual", None]
@@ -34,7 +53,7 @@ def reference_name_map(raw_names, aliases):
     best = names.sort_values(
         ["group", "miscased", "abbreviated", "rows", "applicant_name"], ascending=[True, True, True, False, True]
     ).drop_duplicates("group")
-    display = dict(zip(best["group"], best["applicant_name"]))
+    display = dict(zip(best["group"], best["applicant_name"], strict=False))
     display.update({group: name for group, name in canonical_display.items() if group in display})
     names["applicant"] = names["group"].map(display)
     present = set(names["key"])
@@ -80,17 +99,28 @@ def test_the_name_map_matches_the_pandas_reference(raw, aliases):
 
 
 variant_rows = st.lists(
-    st.tuples(st.sampled_from(SPELLINGS), st.sampled_from(COUNTRIES), st.sampled_from(SECTORS),
-              st.sampled_from(["published", "synthetic", None]), st.integers(1, 4)),
-    min_size=1, max_size=12, unique_by=lambda row: row[:4],
+    st.tuples(
+        st.sampled_from(SPELLINGS),
+        st.sampled_from(COUNTRIES),
+        st.sampled_from(SECTORS),
+        st.sampled_from(["published", "synthetic", None]),
+        st.integers(1, 4),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda row: row[:4],
 )
 
 
 @settings(max_examples=100, deadline=None)
 @given(variant_rows, alias_lists)
 def test_applicant_attributes_match_the_pandas_reference(rows, aliases):
-    variants = pd.DataFrame(rows, columns=["applicant_name", "applicant_country", "applicant_sector", "provenance", "rows"])
-    variants = variants.astype({"applicant_name": "str", "applicant_country": "str", "applicant_sector": "str", "provenance": "str"})
+    variants = pd.DataFrame(
+        rows, columns=["applicant_name", "applicant_country", "applicant_sector", "provenance", "rows"]
+    )
+    variants = variants.astype(
+        {"applicant_name": "str", "applicant_country": "str", "applicant_sector": "str", "provenance": "str"}
+    )
     raw = variants.groupby("applicant_name", as_index=False)["rows"].sum()
     name_map = build_name_map(raw, aliases)
     overrides = {normalise_name("Ericsson"): "business"}

@@ -131,7 +131,9 @@ def test_aliases_merge_variants_under_the_canonical_name():
 
 
 def test_display_name_prefers_proper_case_over_frequency_then_frequency():
-    name_map = build_name_map(raw(("DALIAN UNIV OF TECH", 50), ("Dalian Univ of Tech", 9), ("Dalian University of Technology", 3)), [])
+    name_map = build_name_map(
+        raw(("DALIAN UNIV OF TECH", 50), ("Dalian Univ of Tech", 9), ("Dalian University of Technology", 3)), []
+    )
     assert set(name_map.table["applicant"]) == {"Dalian University of Technology"}
     name_map = build_name_map(raw(("Acme Corp", 5), ("Acme Corp.", 7)), [])
     assert set(name_map.table["applicant"]) == {"Acme Corp."}
@@ -151,10 +153,14 @@ def test_alias_lookup_finds_spellings_absent_from_the_data():
 def test_the_shipped_alias_table_merges_the_names_wipo_prints_differently():
     aliases = read_aliases(APPLICANT_ALIASES)
     names = raw(
-        ("University of California system", 1), ("University of California", 1),
-        ("Leland Stanford Junior University", 1), ("Stanford University", 1),
-        ("Guang Dong OPPO Mobile Telecommunications", 1), ("Guangdong OPPO Mobile Telecommunications", 1),
-        ("LM Ericsson", 1), ("Ericsson", 1),
+        ("University of California system", 1),
+        ("University of California", 1),
+        ("Leland Stanford Junior University", 1),
+        ("Stanford University", 1),
+        ("Guang Dong OPPO Mobile Telecommunications", 1),
+        ("Guangdong OPPO Mobile Telecommunications", 1),
+        ("LM Ericsson", 1),
+        ("Ericsson", 1),
     )
     assert build_name_map(names, aliases).table["applicant"].nunique() == 4
 
@@ -167,10 +173,17 @@ def test_alias_table_errors_name_the_file_and_line(tmp_path):
 
 
 def test_likely_variants_finds_close_names_for_review():
-    applicants = pd.DataFrame({
-        "applicant": ["Guang Dong OPPO Mobile Telecommunications", "Guangdong OPPO Mobile Telecommunications", "Acme", "Zenith"],
-        "published": [1927, 1963, 5, 4],
-    })
+    applicants = pd.DataFrame(
+        {
+            "applicant": [
+                "Guang Dong OPPO Mobile Telecommunications",
+                "Guangdong OPPO Mobile Telecommunications",
+                "Acme",
+                "Zenith",
+            ],
+            "published": [1927, 1963, 5, 4],
+        }
+    )
     found = likely_variants(applicants, threshold=90)
     assert found[["applicant", "variant"]].values.tolist() == [
         ["Guang Dong OPPO Mobile Telecommunications", "Guangdong OPPO Mobile Telecommunications"]
@@ -179,16 +192,25 @@ def test_likely_variants_finds_close_names_for_review():
 
 
 def test_likely_variants_uses_both_ends_as_blocks():
-    applicants = pd.DataFrame({"applicant": ["Xenon Photonics Laboratories", "Zenon Photonics Laboratories"], "published": [1, 1]})
+    applicants = pd.DataFrame(
+        {"applicant": ["Xenon Photonics Laboratories", "Zenon Photonics Laboratories"], "published": [1, 1]}
+    )
     assert len(likely_variants(applicants, threshold=90)) == 1
 
 
 def test_likely_variants_proposes_word_order_and_abbreviation_matches():
-    applicants = pd.DataFrame({
-        "applicant": ["UNIV DALIAN TECH", "Dalian University of Technology", "Dalian Maritime University",
-                      "UNIV TSINGHUA", "Tsinghua University"],
-        "published": [3, 53, 9, 4, 70],
-    })
+    applicants = pd.DataFrame(
+        {
+            "applicant": [
+                "UNIV DALIAN TECH",
+                "Dalian University of Technology",
+                "Dalian Maritime University",
+                "UNIV TSINGHUA",
+                "Tsinghua University",
+            ],
+            "published": [3, 53, 9, 4, 70],
+        }
+    )
     found = likely_variants(applicants, threshold=90)
     same = found[found["match"] == "same words"]
     assert sorted(map(sorted, same[["applicant", "variant"]].values.tolist())) == [
@@ -201,7 +223,9 @@ def test_likely_variants_proposes_word_order_and_abbreviation_matches():
 
 def test_likely_variants_keeps_the_same_best_pairs_whatever_the_limit():
     # Families of equally long names tie on score, so the list is cut among ties by name.
-    family = [f"{word} Photonics {n:02d}" for word in ("Zeta", "Acme", "Mira", "Bolt", "Kilo", "Dyne") for n in range(30)]
+    family = [
+        f"{word} Photonics {n:02d}" for word in ("Zeta", "Acme", "Mira", "Bolt", "Kilo", "Dyne") for n in range(30)
+    ]
     applicants = pd.DataFrame({"applicant": family, "published": range(len(family))})
     every = likely_variants(applicants, threshold=85, limit=100_000)
     assert len(every) > 1000
@@ -214,11 +238,25 @@ def test_big_blocks_are_split_by_more_letters_and_still_find_pairs(monkeypatch):
     monkeypatch.setattr(names, "BLOCK_MAX", 2)
     compared = []
     compare = names._add_close_pairs
-    monkeypatch.setattr(names, "_add_close_pairs", lambda best, keys, members: compared.append(len(members)) or compare(best, keys, members))
-    applicants = pd.DataFrame({
-        "applicant": ["Acme Alpha Widgets", "Acme Alpha Widgetz", "Acme Beta Gizmos", "Acme Gamma Tools", "Acme Delta Parts"],
-        "published": [1, 1, 1, 1, 1],
-    })
+    monkeypatch.setattr(
+        names,
+        "_add_close_pairs",
+        lambda best, keys, members: compared.append(len(members)) or compare(best, keys, members),
+    )
+    applicants = pd.DataFrame(
+        {
+            "applicant": [
+                "Acme Alpha Widgets",
+                "Acme Alpha Widgetz",
+                "Acme Beta Gizmos",
+                "Acme Gamma Tools",
+                "Acme Delta Parts",
+            ],
+            "published": [1, 1, 1, 1, 1],
+        }
+    )
     found = likely_variants(applicants, threshold=90)
-    assert found[["applicant", "variant", "match"]].values.tolist() == [["Acme Alpha Widgets", "Acme Alpha Widgetz", "spelling"]]
+    assert found[["applicant", "variant", "match"]].values.tolist() == [
+        ["Acme Alpha Widgets", "Acme Alpha Widgetz", "spelling"]
+    ]
     assert compared and max(compared) <= 2

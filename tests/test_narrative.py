@@ -27,8 +27,23 @@ ROWS = (
 
 @pytest.mark.parametrize(
     "number, written",
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"),
-     (22, "22nd"), (101, "101st"), (111, "111th"), (112, "112th"), (213, "213th"), (836, "836th"), (1001, "1001st")],
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+        (213, "213th"),
+        (836, "836th"),
+        (1001, "1001st"),
+    ],
 )
 def test_ordinals(number, written):
     assert ordinal(number) == written
@@ -75,7 +90,9 @@ def test_an_unknown_country_gives_no_rank_in_a_country(small):
 
 def test_another_counting_rule_is_named_in_the_headline(small):
     profile = institution_profile(load_dataset(small, counting="every-applicant", cache=False), "Gamma Corp", 2018)
-    assert headline(profile).startswith("In 2018, Gamma Corp was credited with 3 PCT applications (every-applicant counting), which ranked it 1st")
+    assert headline(profile).startswith(
+        "In 2018, Gamma Corp was credited with 3 PCT applications (every-applicant counting), which ranked it 1st"
+    )
 
 
 def test_coverage_is_complete_from_90_percent_of_wipos_total():
@@ -113,7 +130,14 @@ def test_what_counts_accounts_for_every_row_left_out():
         set_aside={"rows not kept by the mapping's keep_rows": 5},
         applications_by_year={2017: 1, 2018: 3},
     )
-    ranked = pd.DataFrame({"year": [2017, 2018, 2018], "applicant": ["A", "A", "B"], "country": ["CN", "CN", None], "published": [1, 2, 1]})
+    ranked = pd.DataFrame(
+        {
+            "year": [2017, 2018, 2018],
+            "applicant": ["A", "A", "B"],
+            "country": ["CN", "CN", None],
+            "published": [1, 2, 1],
+        }
+    )
     assert what_counts(_dataset(summary, ranked)) == [
         "Read 2 files (canonical 1, patentscope 1; encoding cp1252): 4,230 rows.",
         "4,223 rows are not PCT publications (US 2,210, EP 1,002, CN 900, JP 100, KR 10, …) and were left out.",
@@ -128,8 +152,14 @@ def test_what_counts_accounts_for_every_row_left_out():
 
 def test_what_counts_uses_the_singular_for_one(tmp_path):
     summary = Summary(
-        files=(InputDescription("a.csv", "canonical", "utf-8"),), rows=3, non_pct_by_office={"US": 1},
-        republications=1, republications_without_first=0, no_applicant=2, empty_parts=1, applications_by_year={2018: 1},
+        files=(InputDescription("a.csv", "canonical", "utf-8"),),
+        rows=3,
+        non_pct_by_office={"US": 1},
+        republications=1,
+        republications_without_first=0,
+        no_applicant=2,
+        empty_parts=1,
+        applications_by_year={2018: 1},
     )
     ranked = pd.DataFrame({"year": [2018], "applicant": ["A"], "country": ["CN"], "published": [1]})
     assert what_counts(_dataset(summary, ranked)) == [
@@ -170,7 +200,9 @@ def test_what_counts_of_a_real_export_names_non_pct_rows_republications_empty_pa
 def test_what_counts_gives_the_unknown_country_share_of_credits_under_another_rule():
     summary = Summary(files=(InputDescription("a.csv", "canonical", "utf-8"),), rows=4, applications_by_year={2018: 2})
     # Two applications of two applicants each, credited to every applicant: 4 credits, 1 to Gamma (no country).
-    ranked = pd.DataFrame({"year": [2018] * 3, "applicant": ["A", "B", "Gamma"], "country": ["CN", "US", None], "published": [2, 1, 1]})
+    ranked = pd.DataFrame(
+        {"year": [2018] * 3, "applicant": ["A", "B", "Gamma"], "country": ["CN", "US", None], "published": [2, 1, 1]}
+    )
     dataset = _dataset(summary, ranked)
     dataset.counting = "every-applicant"
     assert what_counts(dataset)[-1] == (
@@ -178,4 +210,6 @@ def test_what_counts_gives_the_unknown_country_share_of_credits_under_another_ru
         "shown as —, left out of country rankings."
     )
     dataset.counting = "first-named"
-    assert what_counts(dataset)[-1].startswith("1 of 4 counted applications (25.0%) have an applicant with no known country")
+    assert what_counts(dataset)[-1].startswith(
+        "1 of 4 counted applications (25.0%) have an applicant with no known country"
+    )

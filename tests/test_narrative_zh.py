@@ -10,8 +10,16 @@ from analysis.profile import Profile, Standing
 DALIAN = "Dalian University of Technology"
 
 
-def profile(published=53, ranks=(836, 44, 8), previous=None, provenance="published", counting="first-named",
-            sector="education", country="CN", coverage=None):
+def profile(
+    published=53,
+    ranks=(836, 44, 8),
+    previous=None,
+    provenance="published",
+    counting="first-named",
+    sector="education",
+    country="CN",
+    coverage=None,
+):
     """A profile as institution_profile builds it: ranks are (overall, sector, sector in country)."""
     overall, in_sector, in_country = ranks
     now = Standing(2018, published, overall, in_sector, in_country, 50000, 1500, 300)
@@ -38,8 +46,10 @@ def test_without_a_chinese_name_the_name_is_kept_as_given():
 def test_partial_data_ranks_among_the_applicants_in_this_data():
     partial = Coverage(2018, 1000, 253000)
     text = headline_zh(profile(coverage=partial), name_zh="大连理工大学")
-    assert text == ("2018年，大连理工大学公开PCT国际专利申请53件，在本数据的教育机构中排名第44位，"
-                    "在中国高校中排名第8位，在本数据的申请人中排名第836位。")
+    assert text == (
+        "2018年，大连理工大学公开PCT国际专利申请53件，在本数据的教育机构中排名第44位，"
+        "在中国高校中排名第8位，在本数据的申请人中排名第836位。"
+    )
     whole = Coverage(2018, 253000, 253000)
     assert "在全部PCT申请人中" in headline_zh(profile(coverage=whole))
 
@@ -51,8 +61,10 @@ def test_an_unknown_country_leaves_out_the_country_rank():
 
 def test_other_sectors_countries_and_counting_rules():
     text = headline_zh(profile(published=2.5, sector="business", country="XK", counting="fractional"), name_zh="某公司")
-    assert text == ("2018年，某公司按分数计数计入PCT国际专利申请2.5件，在全球企业中排名第44位，"
-                    "在XK企业中排名第8位，在全部PCT申请人中排名第836位。")
+    assert text == (
+        "2018年，某公司按分数计数计入PCT国际专利申请2.5件，在全球企业中排名第44位，"
+        "在XK企业中排名第8位，在全部PCT申请人中排名第836位。"
+    )
     assert country_zh("JP") == "日本" and country_zh("KR") == "韩国"
     assert "政府和研究机构" in headline_zh(profile(sector="government", country="DE"))
 

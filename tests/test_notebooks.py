@@ -40,7 +40,10 @@ def test_the_templates_are_the_registered_ones_only(tmp_path, monkeypatch):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("{}")
     monkeypatch.setattr(templates, "NOTEBOOKS_DIR", tmp_path)
-    assert sorted(path.name for path in templates.template_paths()) == ["annual_rankings.ipynb", "institution_report.ipynb"]
+    assert sorted(path.name for path in templates.template_paths()) == [
+        "annual_rankings.ipynb",
+        "institution_report.ipynb",
+    ]
 
 
 def test_notebooks_are_stored_normalised(template):
@@ -51,7 +54,11 @@ def test_notebooks_are_stored_normalised(template):
 
 
 def test_every_template_runs_on_the_projects_one_kernel(notebook):
-    assert notebook.metadata.kernelspec == {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    assert notebook.metadata.kernelspec == {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
     assert notebook.metadata.language_info == {"name": "python"}
 
 
@@ -74,7 +81,9 @@ def test_each_template_is_in_step_with_its_py_twin(template, notebook):
     twin = templates.twin_path(template)
     assert twin.read_text(encoding="utf-8") == templates.twin_text(notebook), f"run `make strip` to update {twin.name}"
     paired = jupytext.read(twin)
-    assert [(cell.cell_type, cell.source) for cell in paired.cells] == [(cell.cell_type, cell.source) for cell in notebook.cells]
+    assert [(cell.cell_type, cell.source) for cell in paired.cells] == [
+        (cell.cell_type, cell.source) for cell in notebook.cells
+    ]
 
 
 def test_a_twin_edited_by_hand_is_caught(template, notebook):
@@ -93,7 +102,9 @@ def test_first_code_cell_holds_the_parameters_as_literals(notebook):
 def test_other_cells_are_thin_calls(notebook):
     for cell in code_cells(notebook)[1:]:
         for node in ast.walk(ast.parse(cell.source)):
-            assert not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.ClassDef, ast.For, ast.While, ast.ListComp)), cell.source
+            assert not isinstance(
+                node, (ast.FunctionDef, ast.Lambda, ast.ClassDef, ast.For, ast.While, ast.ListComp)
+            ), cell.source
         assert "open(" not in cell.source and "Path(" not in cell.source, cell.source
 
 
@@ -113,14 +124,22 @@ def execute(name, tmp_path, **parameters):
 
     output = tmp_path / name
     papermill.execute_notebook(
-        templates.NOTEBOOKS_DIR / name, output, parameters={"data_path": str(FIXTURE), **parameters},
-        cwd=tmp_path, progress_bar=False,
+        templates.NOTEBOOKS_DIR / name,
+        output,
+        parameters={"data_path": str(FIXTURE), **parameters},
+        cwd=tmp_path,
+        progress_bar=False,
     )
     return nbformat.read(output, as_version=4)
 
 
 def outputs(notebook, mimetype):
-    return [output.data[mimetype] for cell in code_cells(notebook) for output in cell.outputs if mimetype in output.get("data", {})]
+    return [
+        output.data[mimetype]
+        for cell in code_cells(notebook)
+        for output in cell.outputs
+        if mimetype in output.get("data", {})
+    ]
 
 
 def assert_clean(notebook, tmp_path):
@@ -134,7 +153,10 @@ def assert_clean(notebook, tmp_path):
     assert HOSTILE not in html
     assert str(tmp_path) not in html
     provenance = outputs(notebook, PROVENANCE_MIMETYPE)[0]
-    assert provenance["inputs"][0]["path"] == "tests/fixtures/content_records.csv" and provenance["counting"] == "first-named"
+    assert (
+        provenance["inputs"][0]["path"] == "tests/fixtures/content_records.csv"
+        and provenance["counting"] == "first-named"
+    )
     return html
 
 
@@ -148,12 +170,21 @@ def test_institution_report_tells_the_story(tmp_path):
     html = assert_clean(notebook, tmp_path)
     profile = institution_profile(load_dataset(FIXTURE), "Dalian University of Technology", 2018)
     assert headline(profile) in text_of(html)
-    assert '<h1 class="title"><bdi>Dalian University of Technology</bdi>: PCT applications published in 2018</h1>' in html
+    assert (
+        '<h1 class="title"><bdi>Dalian University of Technology</bdi>: PCT applications published in 2018</h1>' in html
+    )
     assert html.count('<figure class="chart">') == 2
     names = [table["name"] for table in outputs(notebook, TABLE_MIMETYPE)]
     # The fixture carries no IPC codes: no field table, and one line that says why.
     assert names == [
-        "trend", "sector_top", "country_sector_top", "peers", "partnership_share", "partner_sectors", "partners", "sources",
+        "trend",
+        "sector_top",
+        "country_sector_top",
+        "peers",
+        "partnership_share",
+        "partner_sectors",
+        "partners",
+        "sources",
     ]
     assert NO_IPC_REASON in text_of(html)
     assert len(outputs(notebook, CARD_MIMETYPE)) == 1
@@ -168,8 +199,16 @@ def test_annual_rankings_show_every_section(tmp_path):
     assert html.count('<figure class="chart">') == 3
     tables = {table["name"]: table for table in outputs(notebook, TABLE_MIMETYPE)}
     assert list(tables) == [
-        "top_applicants", "top_education", "all_education", "top_education_country", "sector_shares", "country_shares",
-        "co_applications", "university_business", "movers", "sources",
+        "top_applicants",
+        "top_education",
+        "all_education",
+        "top_education_country",
+        "sector_shares",
+        "country_shares",
+        "co_applications",
+        "university_business",
+        "movers",
+        "sources",
     ]
     assert NO_IPC_REASON in text_of(html)
     assert "rank_overall" in tables["top_education"]["columns"]

@@ -23,25 +23,42 @@ H = ("H Corp", "business", "JP")
 def applications():
     """2017: WO1 A+B, WO2 B+A+G, WO3 A alone, WO4 D+A (A named twice).
     2018: WO5 A+B, WO6 C+H, WO7 E alone, WO8 D+E+B."""
-    entries = [("WO1", 2017, A, B), ("WO2", 2017, B, A, G), ("WO3", 2017, A), ("WO4", 2017, D, A, A),
-               ("WO5", 2018, A, B), ("WO6", 2018, C, H), ("WO7", 2018, E), ("WO8", 2018, D, E, B)]
-    rows = [(number, year, name, sequence, sector, country)
-            for number, year, *named in entries
-            for sequence, (name, sector, country) in enumerate(named, start=1)]
+    entries = [
+        ("WO1", 2017, A, B),
+        ("WO2", 2017, B, A, G),
+        ("WO3", 2017, A),
+        ("WO4", 2017, D, A, A),
+        ("WO5", 2018, A, B),
+        ("WO6", 2018, C, H),
+        ("WO7", 2018, E),
+        ("WO8", 2018, D, E, B),
+    ]
+    rows = [
+        (number, year, name, sequence, sector, country)
+        for number, year, *named in entries
+        for sequence, (name, sector, country) in enumerate(named, start=1)
+    ]
     return pd.DataFrame(rows, columns=["publication_number", "year", "applicant", "sequence", "sector", "country"])
 
 
 def test_an_institutions_partners_in_any_place_year_by_year(applications):
     table = institution_partners(applications, "A Univ")
     assert table[["year", "partner", "sector", "applications"]].values.tolist() == [
-        [2017, "B Corp", "business", 2], [2017, "D Univ", "education", 1], [2017, "G Inst", "government", 1],
-        [2018, "B Corp", "business", 1]]
+        [2017, "B Corp", "business", 2],
+        [2017, "D Univ", "education", 1],
+        [2017, "G Inst", "government", 1],
+        [2018, "B Corp", "business", 1],
+    ]
 
 
 def test_partners_by_sector(applications):
     table = partner_sectors(applications, "A Univ")
     assert table.values.tolist() == [
-        [2017, "business", 1, 2], [2017, "education", 1, 1], [2017, "government", 1, 1], [2018, "business", 1, 1]]
+        [2017, "business", 1, 2],
+        [2017, "education", 1, 1],
+        [2017, "government", 1, 1],
+        [2018, "business", 1, 1],
+    ]
 
 
 def test_share_of_an_institutions_applications_filed_with_a_partner(applications):

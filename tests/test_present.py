@@ -76,10 +76,13 @@ def test_highlighted_row_is_marked(ranking):
 
 def test_provenance_is_a_mark_explained_below_the_table(ranking):
     html = present.table(ranking, "top", "Top").html
-    assert '<bdi>Dalian University of Technology</bdi><sup class="provenance" title="published WIPO figure">†</sup>' in html
+    assert (
+        '<bdi>Dalian University of Technology</bdi><sup class="provenance" title="published WIPO figure">†</sup>'
+        in html
+    )
     assert 'title="synthetic demo figure">‡</sup>' in html
     assert "清华大学</bdi></td>" in html  # the user's own figure carries no mark
-    assert "<tfoot><tr><td colspan=\"6\">† published WIPO figure; ‡ synthetic demo figure</td></tr></tfoot>" in html
+    assert '<tfoot><tr><td colspan="6">† published WIPO figure; ‡ synthetic demo figure</td></tr></tfoot>' in html
 
 
 def test_table_without_provenance_has_no_footnote():
@@ -88,7 +91,9 @@ def test_table_without_provenance_has_no_footnote():
 
 
 def test_table_bundle_carries_json_safe_data(ranking):
-    bundle = present.table(ranking, "top", "Top applicants", columns=["rank", "applicant", "published_year_minus_1", "rank_change"])._repr_mimebundle_()
+    bundle = present.table(
+        ranking, "top", "Top applicants", columns=["rank", "applicant", "published_year_minus_1", "rank_change"]
+    )._repr_mimebundle_()
     data = bundle[present.TABLE_MIMETYPE]
     assert json.loads(json.dumps(data)) == data
     assert data["name"] == "top" and data["caption"] == "Top applicants"
@@ -164,7 +169,10 @@ def test_paragraphs_and_notes_escape_their_text():
 
 def test_title_is_the_h1_the_renderer_takes_for_the_masthead():
     html = present.title(f"{HOSTILE} in 2018", subtitle="Counts & ranks").html
-    assert html == '<h1 class="title">&lt;script&gt;alert(1)&lt;/script&gt; in 2018</h1><p class="subtitle">Counts &amp; ranks</p>'
+    assert (
+        html
+        == '<h1 class="title">&lt;script&gt;alert(1)&lt;/script&gt; in 2018</h1><p class="subtitle">Counts &amp; ranks</p>'
+    )
 
 
 def test_key_figures_show_each_figure_with_its_change(dataset):
@@ -210,7 +218,9 @@ def test_shown_paths_never_leak_a_folder_outside_the_project(tmp_path):
 def test_outputs_offer_html_in_a_styled_box_and_plain_text():
     bundle = present.note("Plain")._repr_mimebundle_()
     assert bundle["text/plain"] == "Plain"
-    assert bundle["text/html"].startswith('<div class="pct-output"><style data-pct-lab>@media screen{:is(.pct-output, #pct-output){')
+    assert bundle["text/html"].startswith(
+        '<div class="pct-output"><style data-pct-lab>@media screen{:is(.pct-output, #pct-output){'
+    )
     assert bundle["text/html"].endswith('</style><p class="note">Plain</p></div>')
 
 
@@ -218,7 +228,12 @@ def test_the_box_carries_the_reports_rules_for_outputs_scoped_to_it():
     style = markup.scoped_style()
     css = STYLESHEET.read_text(encoding="utf-8")
     # Key figures, highlighted rows and the alignment of figures, as the report has them.
-    for rule in (".key-figures .card {", "tbody tr.highlight:nth-child(n) {", "th.num, td.num {", "bdi { unicode-bidi: isolate; }"):
+    for rule in (
+        ".key-figures .card {",
+        "tbody tr.highlight:nth-child(n) {",
+        "th.num, td.num {",
+        "bdi { unicode-bidi: isolate; }",
+    ):
         assert rule in css and rule in style, rule
     assert "@page" not in style and ".masthead" not in style
     assert style.count("{") == style.count("}")
@@ -295,4 +310,3 @@ def test_print_hides_the_searchable_table_and_keeps_wide_tables_in_their_box():
     printed = css[css.index("@media print") :]
     assert re.search(r"\.pct-searchable \{ display: none; \}", printed)
     assert re.search(r"\.table-scroll, \.pct-searchable \{[^}]*overflow-x: auto;", css)
-

@@ -10,8 +10,23 @@ from analysis.profile import institution_profile
 
 @pytest.mark.parametrize(
     "number, text",
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"),
-     (22, "22nd"), (44, "44th"), (101, "101st"), (111, "111th"), (112, "112th"), (836, "836th"), (1000, "1000th")],
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (44, "44th"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+        (836, "836th"),
+        (1000, "1000th"),
+    ],
 )
 def test_ordinals(number, text):
     assert ordinal(number) == text
@@ -23,10 +38,16 @@ def story(tmp_path):
     path = tmp_path / "story.csv"
     rows = ["year,applicant_name,applicant_country,applicant_sector,published"]
     rows += [f"2018,Company {i},US,business,{100 + i}" for i in range(5)]
-    rows += ["2018,Shenzhen University,CN,education,201", "2018,Harvard University,US,education,169",
-             "2018,Dalian University of Technology,CN,education,53", "2018,Tokyo Tech,JP,education,53",
-             "2017,Dalian University of Technology,CN,education,40", "2017,Shenzhen University,CN,education,150",
-             "2017,Harvard University,US,education,30", "2016,Dalian University of Technology,CN,education,20"]
+    rows += [
+        "2018,Shenzhen University,CN,education,201",
+        "2018,Harvard University,US,education,169",
+        "2018,Dalian University of Technology,CN,education,53",
+        "2018,Tokyo Tech,JP,education,53",
+        "2017,Dalian University of Technology,CN,education,40",
+        "2017,Shenzhen University,CN,education,150",
+        "2017,Harvard University,US,education,30",
+        "2016,Dalian University of Technology,CN,education,20",
+    ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return load_dataset(path)
 
@@ -66,7 +87,9 @@ def test_unknown_institution_suggests_the_closest_names(story):
 
 
 def test_institution_absent_that_year_says_which_years_it_has(story):
-    with pytest.raises(UnknownInstitutionError, match=r"Tokyo Tech has no published PCT applications in 2017 .*\(it has 2018\)"):
+    with pytest.raises(
+        UnknownInstitutionError, match=r"Tokyo Tech has no published PCT applications in 2017 .*\(it has 2018\)"
+    ):
         institution_profile(story, "Tokyo Tech", 2017)
 
 
@@ -79,7 +102,10 @@ def test_a_new_entrant_is_called_one():
     class Profile:
         institution, year, previous, provenance = "Tokyo Tech", 2018, None, None
 
-    assert change_sentence(Profile()) == "Tokyo Tech published no PCT applications in 2017 in this data: it is a new entrant."
+    assert (
+        change_sentence(Profile())
+        == "Tokyo Tech published no PCT applications in 2017 in this data: it is a new entrant."
+    )
     Profile.provenance = "published"
     assert "give no figure for Tokyo Tech in 2017" in change_sentence(Profile())
 
@@ -100,4 +126,6 @@ def test_headline_names_a_non_default_counting_rule(story, tmp_path):
         encoding="utf-8",
     )
     profile = institution_profile(load_dataset(path, counting="fractional"), "Beta University", 2018)
-    assert headline(profile).startswith("In 2018, Beta University was credited with 0.5 PCT applications (fractional counting), which ranked it 1st")
+    assert headline(profile).startswith(
+        "In 2018, Beta University was credited with 0.5 PCT applications (fractional counting), which ranked it 1st"
+    )

@@ -23,42 +23,52 @@ def test_the_2014_educational_table_ties_as_wipo_printed_them(tmp_path):
     figures = read_published_figures()
     table = figures[(figures["year"] == 2014) & (figures["table"] == "edu") & (figures["rank"] <= 20)]
     path = tmp_path / "edu2014.csv"
-    pd.DataFrame({
-        "year": 2014,
-        "applicant_name": table["name"].tolist(),
-        "applicant_country": table["country"].tolist(),
-        "applicant_sector": "education",
-        "published": table["count"].astype(int).tolist(),
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "year": 2014,
+            "applicant_name": table["name"].tolist(),
+            "applicant_country": table["country"].tolist(),
+            "applicant_sector": "education",
+            "published": table["count"].astype(int).tolist(),
+        }
+    ).to_csv(path, index=False)
     dataset = load_dataset(path)
     ranked = dataset.ranked
     assert len(ranked) == 20
     assert len(ranked[ranked["rank_sector"] == 13]) == 3
     assert ranked.loc[ranked["published"] == 79, "rank_sector"].item() == 16
-    got = dict(zip(ranked["applicant"], ranked["rank_sector"]))
-    printed = dict(zip(table["name"], table["rank"].astype(int)))
+    got = dict(zip(ranked["applicant"], ranked["rank_sector"], strict=False))
+    printed = dict(zip(table["name"], table["rank"].astype(int), strict=False))
     assert {name: got[dataset.resolve(name)] for name in printed} == printed
 
 
 def ranked_example():
-    return add_ranks(counts_frame([
-        (2017, "Alpha University", "CN", "education", None, 10),
-        (2017, "Beta University", "CN", "education", None, 12),
-        (2017, "Gamma Corp", "US", "business", None, 30),
-        (2018, "Alpha University", "CN", "education", None, 15),
-        (2018, "Beta University", "CN", "education", None, 12),
-        (2018, "Delta University", "US", "education", None, 15),
-        (2018, "Gamma Corp", "US", "business", None, 30),
-        (2018, "Epsilon Corp", "US", "business", "published", 40),
-        (2016, "Alpha University", "CN", "education", None, 4),
-    ]))
+    return add_ranks(
+        counts_frame(
+            [
+                (2017, "Alpha University", "CN", "education", None, 10),
+                (2017, "Beta University", "CN", "education", None, 12),
+                (2017, "Gamma Corp", "US", "business", None, 30),
+                (2018, "Alpha University", "CN", "education", None, 15),
+                (2018, "Beta University", "CN", "education", None, 12),
+                (2018, "Delta University", "US", "education", None, 15),
+                (2018, "Gamma Corp", "US", "business", None, 30),
+                (2018, "Epsilon Corp", "US", "business", "published", 40),
+                (2016, "Alpha University", "CN", "education", None, 4),
+            ]
+        )
+    )
 
 
 def test_scopes_rank_all_applicants_a_sector_and_a_sector_within_a_country():
     ranked = ranked_example()
     year = ranked[ranked["year"] == 2018].set_index("applicant")
     assert year["rank_overall"].to_dict() == {
-        "Alpha University": 3, "Beta University": 5, "Delta University": 3, "Gamma Corp": 2, "Epsilon Corp": 1,
+        "Alpha University": 3,
+        "Beta University": 5,
+        "Delta University": 3,
+        "Gamma Corp": 2,
+        "Epsilon Corp": 1,
     }
     assert year.loc["Beta University", "rank_sector"] == 3
     assert year.loc["Beta University", "rank_sector_country"] == 2
@@ -87,8 +97,14 @@ def test_published_figures_without_a_previous_year_say_so_rather_than_new():
 
 def test_country_scope_and_top_keeps_ties_at_the_boundary():
     ranked = ranked_example()
-    assert ranking_table(ranked, 2018, sector="education", country="cn")["applicant"].tolist() == ["Alpha University", "Beta University"]
-    assert ranking_table(ranked, 2018, sector="education", top=1)["applicant"].tolist() == ["Alpha University", "Delta University"]
+    assert ranking_table(ranked, 2018, sector="education", country="cn")["applicant"].tolist() == [
+        "Alpha University",
+        "Beta University",
+    ]
+    assert ranking_table(ranked, 2018, sector="education", top=1)["applicant"].tolist() == [
+        "Alpha University",
+        "Delta University",
+    ]
 
 
 def test_bad_selections_are_refused():
@@ -110,7 +126,11 @@ publications = st.lists(
     st.tuples(
         st.integers(0, 30),  # publication id
         st.integers(2016, 2018),  # year
-        st.lists(st.sampled_from(["Ann Corp", "Bob University", "Cy Institute", "Dee Ltd", "ANN CORP"]), min_size=1, max_size=4),
+        st.lists(
+            st.sampled_from(["Ann Corp", "Bob University", "Cy Institute", "Dee Ltd", "ANN CORP"]),
+            min_size=1,
+            max_size=4,
+        ),
     ),
     min_size=1,
     max_size=40,
@@ -142,15 +162,25 @@ def test_counting_and_ranking_match_a_brute_force_reference(tmp_path_factory, pu
         for pid, year, names in pubs
         for seq, name in enumerate(names, start=1)
     ]
-    pd.DataFrame(rows, columns=["publication_number", "publication_date", "applicant_name", "applicant_country", "applicant_sequence", "applicant_sector"]).to_csv(path, index=False)
+    pd.DataFrame(
+        rows,
+        columns=[
+            "publication_number",
+            "publication_date",
+            "applicant_name",
+            "applicant_country",
+            "applicant_sequence",
+            "applicant_sector",
+        ],
+    ).to_csv(path, index=False)
     ranked = load_dataset(path, counting=rule).ranked
     expected = brute_force_counts(pubs, rule)
-    got = {(int(y), a.upper()): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"])}
+    got = {(int(y), a.upper()): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"], strict=False)}
     assert got.keys() == expected.keys()
     assert got == pytest.approx({key: float(value) for key, value in expected.items()})
     for year in {y for y, _ in expected}:
         names = [a for y, a in expected if y == year]
         values = [expected[(year, a)] for a in names]
-        ranks = dict(zip(names, brute_force_rank(values)))
+        ranks = dict(zip(names, brute_force_rank(values), strict=False))
         year_rows = ranked[ranked["year"] == year]
-        assert dict(zip(year_rows["applicant"].str.upper(), year_rows["rank_overall"])) == ranks
+        assert dict(zip(year_rows["applicant"].str.upper(), year_rows["rank_overall"], strict=False)) == ranks

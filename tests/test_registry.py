@@ -47,7 +47,7 @@ def test_every_spelling_resolves_to_its_canonical_name_through_the_name_map(regi
     aliases = read_aliases(APPLICANT_ALIASES) + registry.aliases()
     raw = pd.DataFrame({"applicant_name": list(registry.known_names()), "rows": 1})
     table = build_name_map(raw, aliases).table
-    applicant = dict(zip(table["applicant_name"], table["applicant"]))
+    applicant = dict(zip(table["applicant_name"], table["applicant"], strict=False))
     for entry in registry.entries:
         for name in (entry.canonical_name, *entry.spellings):
             assert applicant[name] == entry.canonical_name, name
@@ -94,8 +94,11 @@ def test_names_outside_the_registry_have_no_entry(registry):
 
 def test_known_names_keep_names_with_commas_whole(registry):
     known = registry.known_names()
-    for name in ("Agency For Science, Technology And Research", "Microsoft Technology Licensing, Llc",
-                 "Board of Regents, The University of Texas System"):
+    for name in (
+        "Agency For Science, Technology And Research",
+        "Microsoft Technology Licensing, Llc",
+        "Board of Regents, The University of Texas System",
+    ):
         assert name in known
 
 
@@ -117,15 +120,28 @@ GOOD = ["Acme University", "CN", "education", "", "ACME UNIV", "test row"]
 @pytest.mark.parametrize(
     "bad_row, message",
     [
-        (["Beta Corp", "China", "business", "", "", "x"], r"line 3: country 'China' of 'Beta Corp' is not an ISO 3166-1 alpha-2 code"),
+        (
+            ["Beta Corp", "China", "business", "", "", "x"],
+            r"line 3: country 'China' of 'Beta Corp' is not an ISO 3166-1 alpha-2 code",
+        ),
         (["Beta Corp", "cn", "business", "", "", "x"], r"line 3: country 'cn' of 'Beta Corp'"),
-        (["Beta Corp", "US", "company", "", "", "x"], r"line 3: sector 'company' of 'Beta Corp' is not one of business, education"),
+        (
+            ["Beta Corp", "US", "company", "", "", "x"],
+            r"line 3: sector 'company' of 'Beta Corp' is not one of business, education",
+        ),
         (["", "US", "business", "", "BETA", "x"], r"line 3: canonical_name is empty"),
-        (["Beta Corp", "US", "business", "", "BETA | | BETA CORP", "x"], r"line 3: empty spelling in 'BETA \| \| BETA CORP' of 'Beta Corp'"),
-        (["Beta Corp", "US", "business", "", "BETA | Acme Univ.", "x"],
-         r"line 3: 'Acme Univ.' of 'Beta Corp' is already a name of 'Acme University' \(line 2\)"),
-        (["ACME UNIVERSITY", "US", "education", "", "", "x"],
-         r"line 3: 'ACME UNIVERSITY' of 'ACME UNIVERSITY' is already a name of 'Acme University' \(line 2\)"),
+        (
+            ["Beta Corp", "US", "business", "", "BETA | | BETA CORP", "x"],
+            r"line 3: empty spelling in 'BETA \| \| BETA CORP' of 'Beta Corp'",
+        ),
+        (
+            ["Beta Corp", "US", "business", "", "BETA | Acme Univ.", "x"],
+            r"line 3: 'Acme Univ.' of 'Beta Corp' is already a name of 'Acme University' \(line 2\)",
+        ),
+        (
+            ["ACME UNIVERSITY", "US", "education", "", "", "x"],
+            r"line 3: 'ACME UNIVERSITY' of 'ACME UNIVERSITY' is already a name of 'Acme University' \(line 2\)",
+        ),
     ],
 )
 def test_bad_registry_rows_are_refused_naming_file_line_and_value(tmp_path, bad_row, message):

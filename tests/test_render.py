@@ -48,7 +48,14 @@ def page(built):
 
 def test_report_folder_holds_every_output(built):
     assert built.folder.name.startswith("example-university-") and built.folder.parent.name == "2018"
-    for name in ("report.ipynb", "report.html", "report.pdf", "tables.xlsx", "manifest.json", "tables/top-applicants.csv"):
+    for name in (
+        "report.ipynb",
+        "report.html",
+        "report.pdf",
+        "tables.xlsx",
+        "manifest.json",
+        "tables/top-applicants.csv",
+    ):
         assert (built.folder / name).is_file(), name
     assert built.pdf.read_bytes().startswith(b"%PDF")
 
@@ -104,7 +111,9 @@ def test_manifest_records_how_the_report_was_made(built, data_file):
         "top_n": 50,
         "institution": "Example University",
     }
-    assert manifest["inputs"] == [{"path": "publications.csv", "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest()}]
+    assert manifest["inputs"] == [
+        {"path": "publications.csv", "sha256": hashlib.sha256(data_file.read_bytes()).hexdigest()}
+    ]
     assert manifest["counting"] == "first-named"
     assert manifest["report"]["title"] == "Example University"
     assert manifest["code_version"]["analysis"] and manifest["code_version"]["git"]
@@ -173,7 +182,10 @@ def test_annual_report_takes_its_title_from_the_first_heading(tmp_path):
     assert outcome.folder == tmp_path / "2018" / "annual-rankings"
     assert "<title>PCT rankings</title>" in page
     assert page.count("PCT rankings</h1>") == 1  # moved to the masthead, not repeated
-    assert sorted(p.name for p in (outcome.folder / "tables").iterdir()) == ["top-applicants-2.csv", "top-applicants.csv"]
+    assert sorted(p.name for p in (outcome.folder / "tables").iterdir()) == [
+        "top-applicants-2.csv",
+        "top-applicants.csv",
+    ]
 
 
 @pytest.mark.skipif(
@@ -228,7 +240,10 @@ def test_outline_prefers_the_displayed_title_and_lists_markdown_headings():
         nbformat.v4.new_markdown_cell("## One *two*\n\ntext\n\n#### Too deep"),
     )
     assert (outline["title_html"], outline["title_text"], outline["subtitle_html"]) == ("A &amp; B", "A & B", "2018")
-    assert outline["entries"] == [{"level": 1, "id": "Markdown-title", "text": "Markdown title"}, {"level": 2, "id": "One-two", "text": "One two"}]
+    assert outline["entries"] == [
+        {"level": 1, "id": "Markdown-title", "text": "Markdown title"},
+        {"level": 2, "id": "One-two", "text": "One two"},
+    ]
     assert page.count("A &amp; B</h1>") == 1 and '<h1 class="title">' not in page
     for entry in outline["entries"]:
         assert f'id="{entry["id"]}"' in page
@@ -245,8 +260,8 @@ def test_outline_takes_a_leading_markdown_heading_as_title_else_the_default():
 def test_only_inline_scripts_marked_offline_survive():
     kept = '<script data-pct-offline type="module">table()</script>'
     fragment = (
-        f"{kept}<SCRIPT>alert(1)</SCRIPT><script data-pct-offline src=\"https://cdn.example/x.js\"></script>"
-        '<script data-pct-offline-not>x()</script><script>unterminated'
+        f'{kept}<SCRIPT>alert(1)</SCRIPT><script data-pct-offline src="https://cdn.example/x.js"></script>'
+        "<script data-pct-offline-not>x()</script><script>unterminated"
     )
     assert drop_scripts(fragment) == kept
 
@@ -255,7 +270,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
     assert [csv_cell(v) for v in ("=SUM(A1)", "+1+1", "-2+3", "@cmd", "\tx", "\rx")] == [
         "'=SUM(A1)", "'+1+1", "'-2+3", "'@cmd", "'\tx", "'\rx",
     ]  # fmt: skip
-    assert [csv_cell(v) for v in (-5, 2.5, "-5", "+1.5e3", "Example University", None)] == [-5, 2.5, "-5", "+1.5e3", "Example University", None]
+    assert [csv_cell(v) for v in (-5, 2.5, "-5", "+1.5e3", "Example University", None)] == [
+        -5,
+        2.5,
+        "-5",
+        "+1.5e3",
+        "Example University",
+        None,
+    ]
 
 
 def test_table_files_and_sheets_have_safe_unique_names(tmp_path):
@@ -287,7 +309,15 @@ def boxes(box):
 def test_a_wide_table_fits_the_printed_page():
     # As wide as the content's widest table: long headers, a long name, five-digit counts.
     years = [str(year) for year in range(2014, 2019)]
-    columns = ["Rank", "Applicant", "Country", *years, "Change on 2017", "Places gained since 2017", "Rank among all applicants"]
+    columns = [
+        "Rank",
+        "Applicant",
+        "Country",
+        *years,
+        "Change on 2017",
+        "Places gained since 2017",
+        "Rank among all applicants",
+    ]
     row = '<tr><td class="num">1</td><td>' + "Unbreakable-applicant-name-" * 3 + "</td><td>CN</td>"
     row += '<td class="num">12,345</td>' * (len(columns) - 3) + "</tr>"
     head = "".join(f'<th class="num">{column}</th>' for column in columns)
@@ -321,14 +351,18 @@ def test_a_report_from_other_data_is_replaced_only_when_asked(tmp_path, data_fil
     other.write_text(data_file.read_text(encoding="utf-8") + "WO2018000002,Example University\n", encoding="utf-8")
     first = render(tmp_path / "reports", data_path=str(data_file))
     before = (first.folder / "manifest.json").read_bytes()
-    with pytest.raises(ReportError, match=r"^[^\n]*built from other data \(publications\.csv[^\n]*--output DIR[^\n]*--replace$"):
+    with pytest.raises(
+        ReportError, match=r"^[^\n]*built from other data \(publications\.csv[^\n]*--output DIR[^\n]*--replace$"
+    ):
         render(tmp_path / "reports", data_path=str(other))
     assert (first.folder / "manifest.json").read_bytes() == before
     job = ReportJob("institution", 2018, "Example University", data_path=str(other))
     render_report(job, tmp_path / "reports", NOTEBOOKS, replace=True)
     manifest = json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"][0]["sha256"] == hashlib.sha256(other.read_bytes()).hexdigest()
-    assert not [p.name for p in first.folder.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")]
+    assert not [
+        p.name for p in first.folder.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")
+    ]
 
 
 def test_report_folders_and_files_follow_the_umask(tmp_path):
@@ -346,4 +380,6 @@ def test_report_folders_and_files_follow_the_umask(tmp_path):
 def test_a_parameter_the_notebook_does_not_take_is_refused(tmp_path):
     with pytest.raises(ReportError, match=r"^[^\n]*institution_report.ipynb takes no parameter source$"):
         render(tmp_path, source="lens")
-    assert not (tmp_path / "2018").exists() or not any(p for p in (tmp_path / "2018").iterdir() if not p.name.endswith(".lock"))
+    assert not (tmp_path / "2018").exists() or not any(
+        p for p in (tmp_path / "2018").iterdir() if not p.name.endswith(".lock")
+    )

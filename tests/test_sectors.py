@@ -35,14 +35,18 @@ def test_keyword_rules_in_several_languages(name, sector):
 def test_override_first_then_input_sector_then_rules(tmp_path, records_csv):
     overrides = tmp_path / "overrides.csv"
     overrides.write_text("applicant,sector,note\nQualcomm,business,chip maker\n", encoding="utf-8")
-    path = records_csv([
-        ["WO2018000001", "2018-01-01", "Qualcomm", "US", 1, ""],
-        ["WO2018000002", "2018-01-01", "Acme University Hospital", "US", 1, "government"],
-        ["WO2018000003", "2018-01-01", "Beta University", "US", 1, ""],
-    ])
+    path = records_csv(
+        [
+            ["WO2018000001", "2018-01-01", "Qualcomm", "US", 1, ""],
+            ["WO2018000002", "2018-01-01", "Acme University Hospital", "US", 1, "government"],
+            ["WO2018000003", "2018-01-01", "Beta University", "US", 1, ""],
+        ]
+    )
     ranked = load_dataset(path, overrides_path=overrides).ranked
-    assert dict(zip(ranked["applicant"], ranked["sector"])) == {
-        "Qualcomm": "business", "Acme University Hospital": "government", "Beta University": "education",
+    assert dict(zip(ranked["applicant"], ranked["sector"], strict=False)) == {
+        "Qualcomm": "business",
+        "Acme University Hospital": "government",
+        "Beta University": "education",
     }
 
 

@@ -33,25 +33,53 @@ def test_sources_command_lists_google(capsys):
     assert "google: Google Patents" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("piece", ["Llc", "Inc.", "Ltd.", "Co.", "S.A.", "GmbH", "AG", "B.V.", "Corp", "L.L.C.", "GmbH & Co. KG", "A/S",
-                                   "S.p.A.", "S.A. de C.V.", "Sdn. Bhd.", "Ltda", "Pvt. Ltd."])
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "Llc",
+        "Inc.",
+        "Ltd.",
+        "Co.",
+        "S.A.",
+        "GmbH",
+        "AG",
+        "B.V.",
+        "Corp",
+        "L.L.C.",
+        "GmbH & Co. KG",
+        "A/S",
+        "S.p.A.",
+        "S.A. de C.V.",
+        "Sdn. Bhd.",
+        "Ltda",
+        "Pvt. Ltd.",
+    ],
+)
 def test_legal_forms_are_recognised(piece):
     assert is_legal_form(piece)
 
 
-@pytest.mark.parametrize("piece", ["Nestec S.A.", "Bosch", "Technology And Research", "AG Solutions", "De Nora", "A B C", ""])
+@pytest.mark.parametrize(
+    "piece", ["Nestec S.A.", "Bosch", "Technology And Research", "AG Solutions", "De Nora", "A B C", ""]
+)
 def test_names_are_not_legal_forms(piece):
     assert not is_legal_form(piece)
 
 
-@pytest.mark.parametrize("cell, applicants", [
-    ("Samsung Electronics Co., Ltd., Samsung Display Co., Ltd.", ["Samsung Electronics Co., Ltd.", "Samsung Display Co., Ltd."]),
-    ("Acme Widgets, Inc., Nestec S.A., Bosch GmbH", ["Acme Widgets, Inc.", "Nestec S.A.", "Bosch GmbH"]),
-    (f"{MICROSOFT}, {ASTAR}", [MICROSOFT, ASTAR]),
-    (f"{ASTAR}, Nanyang Technological University", [ASTAR, "Nanyang Technological University"]),
-    ("Jane Doe, , John Roe", ["Jane Doe", "", "John Roe"]),
-    ("", [""]),
-])
+@pytest.mark.parametrize(
+    "cell, applicants",
+    [
+        (
+            "Samsung Electronics Co., Ltd., Samsung Display Co., Ltd.",
+            ["Samsung Electronics Co., Ltd.", "Samsung Display Co., Ltd."],
+        ),
+        ("Acme Widgets, Inc., Nestec S.A., Bosch GmbH", ["Acme Widgets, Inc.", "Nestec S.A.", "Bosch GmbH"]),
+        (f"{MICROSOFT}, {ASTAR}", [MICROSOFT, ASTAR]),
+        (f"{ASTAR}, Nanyang Technological University", [ASTAR, "Nanyang Technological University"]),
+        ("Jane Doe, , John Roe", ["Jane Doe", "", "John Roe"]),
+        ("", [""]),
+    ],
+)
 def test_assignees_split_without_cutting_known_names_or_legal_forms(cell, applicants):
     assert AssigneeSplitter([ASTAR, MICROSOFT]).split(cell) == applicants
 
@@ -61,15 +89,24 @@ def test_a_comma_name_missing_from_the_known_names_stays_ambiguous():
     assert AssigneeSplitter().split(ASTAR) == ["Agency For Science", "Technology And Research"]
 
 
-@pytest.mark.parametrize("known", ["AGENCY FOR SCIENCE, TECHNOLOGY AND RESEARCH", "Agency for Science,Technology and Research"])
+@pytest.mark.parametrize(
+    "known", ["AGENCY FOR SCIENCE, TECHNOLOGY AND RESEARCH", "Agency for Science,Technology and Research"]
+)
 def test_known_names_match_whatever_their_case_and_spacing(known):
     assert AssigneeSplitter([known]).split(f"{ASTAR}, Acme") == [ASTAR, "Acme"]
 
 
 @pytest.mark.parametrize("cell", ["", '""', '" "'])
 def test_an_empty_assignee_is_a_publication_naming_no_applicant(tmp_path, cell):
-    path = rewritten(GOOGLE, tmp_path / "gp.csv", newline="\n", edit=lambda text: text.replace(
-        "WO-2024160005-A1,A publication naming no applicant,,", f"WO-2024160005-A1,A publication naming no applicant,{cell},"))
+    path = rewritten(
+        GOOGLE,
+        tmp_path / "gp.csv",
+        newline="\n",
+        edit=lambda text: text.replace(
+            "WO-2024160005-A1,A publication naming no applicant,,",
+            f"WO-2024160005-A1,A publication naming no applicant,{cell},",
+        ),
+    )
     summary = load_dataset(path, cache=False).summary
     assert (summary.no_applicant, summary.empty_parts) == (1, 0)
 
@@ -78,7 +115,11 @@ def test_no_registry_name_is_ever_cut():
     known = read_registry().known_names()
     splitter = AssigneeSplitter(known)
     for name in known:
-        assert splitter.split(f"Acme Widgets, Inc., {name}, Bosch GmbH") == ["Acme Widgets, Inc.", name, "Bosch GmbH"], name
+        assert splitter.split(f"Acme Widgets, Inc., {name}, Bosch GmbH") == [
+            "Acme Widgets, Inc.",
+            name,
+            "Bosch GmbH",
+        ], name
 
 
 def test_wo_rows_count_and_national_rows_are_counted_by_office():
@@ -93,10 +134,23 @@ def test_wo_rows_count_and_national_rows_are_counted_by_office():
 
 
 def test_every_applicant_is_read_whole_with_no_country():
-    rows = open_inputs(GOOGLE).connection.execute(
-        "SELECT DISTINCT applicant_name, applicant_country FROM source WHERE applicant_name IS NOT NULL ORDER BY 1").fetchall()
-    names = [ASTAR, "Acme Widgets, Inc.", "Bosch GmbH", MICROSOFT, "Nanyang Technological University", "Nestec S.A.",
-             "Samsung Display Co., Ltd.", "Samsung Electronics Co., Ltd."]
+    rows = (
+        open_inputs(GOOGLE)
+        .connection.execute(
+            "SELECT DISTINCT applicant_name, applicant_country FROM source WHERE applicant_name IS NOT NULL ORDER BY 1"
+        )
+        .fetchall()
+    )
+    names = [
+        ASTAR,
+        "Acme Widgets, Inc.",
+        "Bosch GmbH",
+        MICROSOFT,
+        "Nanyang Technological University",
+        "Nestec S.A.",
+        "Samsung Display Co., Ltd.",
+        "Samsung Electronics Co., Ltd.",
+    ]
     assert rows == [(name, None) for name in sorted(names)]
     every = load_dataset(GOOGLE, counting="every-applicant", cache=False)
     for applicant in ("Samsung Display Co., Ltd.", "Nanyang Technological University", "Nestec S.A.", "Bosch GmbH"):
@@ -107,17 +161,24 @@ def test_every_applicant_is_read_whole_with_no_country():
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_every_encoding_and_line_end_gives_the_same_counts(tmp_path, encoding, newline):
     def edit(text):
-        return text.replace("Nestec S.A.", "Société Nestlé S.A.").replace(",Device,", ',"Device\nwith a line break",', 1)
+        return text.replace("Nestec S.A.", "Société Nestlé S.A.").replace(
+            ",Device,", ',"Device\nwith a line break",', 1
+        )
 
-    dataset = load_dataset(rewritten(GOOGLE, tmp_path / "gp.csv", encoding, newline, edit), counting="every-applicant", cache=False)
+    dataset = load_dataset(
+        rewritten(GOOGLE, tmp_path / "gp.csv", encoding, newline, edit), counting="every-applicant", cache=False
+    )
     assert published(dataset, MICROSOFT, 2024) == 2
     assert published(dataset, "Société Nestlé S.A.", 2024) == 1
 
 
-@pytest.mark.parametrize("edit, fields", [
-    (lambda text: text.replace("WO-2024160004-A1,Device,", "WO-2024160004-A1,Device,extra,"), 11),
-    (lambda text: text.replace(",,https://patents.google.com/patent/WO2024160003A1/en,", ""), 7),
-])
+@pytest.mark.parametrize(
+    "edit, fields",
+    [
+        (lambda text: text.replace("WO-2024160004-A1,Device,", "WO-2024160004-A1,Device,extra,"), 11),
+        (lambda text: text.replace(",,https://patents.google.com/patent/WO2024160003A1/en,", ""), 7),
+    ],
+)
 def test_a_row_with_more_or_fewer_fields_is_one_line_naming_file_and_line(tmp_path, edit, fields):
     path = rewritten(GOOGLE, tmp_path / "gp.csv", newline="\n", edit=edit)
     with pytest.raises(InputFileError) as raised:
@@ -129,14 +190,29 @@ def test_a_row_with_more_or_fewer_fields_is_one_line_naming_file_and_line(tmp_pa
 def test_rank_command_reads_the_csv_download(tmp_path):
     result = cli("rank", "--data", GOOGLE, "--year", 2024, "--format", "csv", cache_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    expected = [("1", ASTAR, "2"), ("1", MICROSOFT, "2"), ("3", "Acme Widgets, Inc.", "1"), ("3", "Samsung Electronics Co., Ltd.", "1")]
+    expected = [
+        ("1", ASTAR, "2"),
+        ("1", MICROSOFT, "2"),
+        ("3", "Acme Widgets, Inc.", "1"),
+        ("3", "Samsung Electronics Co., Ltd.", "1"),
+    ]
     assert ranking(result.stdout) == [(rank, normalise_name(name), count) for rank, name, count in expected]
 
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_a_google_export(tmp_path):
-    result = cli("build", "--data", GOOGLE, "--year", 2024, "--annual", "--output", tmp_path / "reports", "--quiet",
-                 cache_dir=tmp_path / "cache")
+    result = cli(
+        "build",
+        "--data",
+        GOOGLE,
+        "--year",
+        2024,
+        "--annual",
+        "--output",
+        tmp_path / "reports",
+        "--quiet",
+        cache_dir=tmp_path / "cache",
+    )
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "reports").glob("2024/*/report.html"))
 
@@ -144,7 +220,10 @@ def test_build_command_renders_the_annual_report_of_a_google_export(tmp_path):
 def test_a_bad_date_below_a_title_on_two_lines_names_the_editors_line(tmp_path):
     def edit(text):
         text = text.replace("WO-2024158987-A1,Device,", 'WO-2024158987-A1,"Device\nwith a line break",')
-        return text.replace("2024-01-05,2024-08-02,,https://patents.google.com/patent/WO2024158988A1", "2024-01-05,02/08/2024,,https://patents.google.com/patent/WO2024158988A1")
+        return text.replace(
+            "2024-01-05,2024-08-02,,https://patents.google.com/patent/WO2024158988A1",
+            "2024-01-05,02/08/2024,,https://patents.google.com/patent/WO2024158988A1",
+        )
 
     path = rewritten(GOOGLE, tmp_path / "gp.csv", newline="\n", edit=edit)
     with pytest.raises(ValidationError) as raised:

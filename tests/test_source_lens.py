@@ -21,9 +21,14 @@ def _published(dataset, applicant):
     return dict(zip(rows["year"], rows["published"], strict=True))
 
 
-@pytest.mark.parametrize("file, layout", [
-    ("lens_2015.csv", "lens-2015"), ("lens_2021.csv", "lens-2021"), ("lens_2023.csv", "lens-2023"),
-])
+@pytest.mark.parametrize(
+    "file, layout",
+    [
+        ("lens_2015.csv", "lens-2015"),
+        ("lens_2021.csv", "lens-2021"),
+        ("lens_2023.csv", "lens-2023"),
+    ],
+)
 def test_each_layout_is_detected(file, layout):
     assert [f.format for f in open_inputs(LENS / file).files] == [layout]
 
@@ -76,7 +81,8 @@ def test_applicants_split_on_double_semicolons_first_named_first():
 def test_ipcr_symbols_are_kept_joined_by_semicolons():
     checked = validate_source(open_inputs(LENS / "lens_2021.csv"))
     ipc = checked.connection.execute(
-        "SELECT DISTINCT ipc FROM counted_records WHERE publication_number = 'WO2018100001'").fetchall()
+        "SELECT DISTINCT ipc FROM counted_records WHERE publication_number = 'WO2018100001'"
+    ).fetchall()
     assert ipc == [("G06F17/30;H04L29/06",)]
 
 
@@ -95,15 +101,21 @@ def test_document_keys_are_read_as_publication_numbers(tmp_path):
     assert numbers == {"WO2022200001", "WO2022200002"}
 
 
-@pytest.mark.parametrize("file, year, applicant", [
-    ("lens_2015.csv", 2014, "SOCIÉTÉ GÉNÉRALE DE TEST"),
-    ("lens_2021.csv", 2018, "TSINGHUA UNIVERSITY"),
-    ("lens_2023.csv", 2022, "UNIVERSIDAD DE CHILE"),
-])
+@pytest.mark.parametrize(
+    "file, year, applicant",
+    [
+        ("lens_2015.csv", 2014, "SOCIÉTÉ GÉNÉRALE DE TEST"),
+        ("lens_2021.csv", 2018, "TSINGHUA UNIVERSITY"),
+        ("lens_2023.csv", 2022, "UNIVERSIDAD DE CHILE"),
+    ],
+)
 def test_rank_command_reads_each_layout(file, year, applicant):
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "rank", "--data", str(LENS / file), "--year", str(year), "--format", "csv"],
-        cwd=PROJECT, capture_output=True, text=True, encoding="utf-8",
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
     assert applicant.casefold() in result.stdout.casefold()
@@ -112,9 +124,24 @@ def test_rank_command_reads_each_layout(file, year, applicant):
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_a_lens_export(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--data", str(LENS / "lens_2021.csv"), "--year", "2018", "--annual",
-         "--output", str(tmp_path), "--quiet"],
-        cwd=PROJECT, capture_output=True, text=True, encoding="utf-8",
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "build",
+            "--data",
+            str(LENS / "lens_2021.csv"),
+            "--year",
+            "2018",
+            "--annual",
+            "--output",
+            str(tmp_path),
+            "--quiet",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.glob("2018/*/report.html"))

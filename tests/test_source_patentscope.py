@@ -30,7 +30,16 @@ EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 PATENTSCOPE = EXPORTS / "patentscope"
 CHUNKS = PATENTSCOPE / "chunks"
 PROJECT = Path(__file__).resolve().parents[1]
-HEADER = ["Publication Number", "Publication Date", "Title", "Application Number", "Application Date", "Applicants", "Inventors", "IPC"]
+HEADER = [
+    "Publication Number",
+    "Publication Date",
+    "Title",
+    "Application Number",
+    "Application Date",
+    "Applicants",
+    "Inventors",
+    "IPC",
+]
 
 
 def published(dataset, spelling, year):
@@ -52,8 +61,13 @@ def ranking(output):
 def cli(*args, cache_dir):
     """Run the command line as a user would, in its own process, with its own cache."""
     return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)], check=False, cwd=PROJECT, capture_output=True, text=True,
-        encoding="utf-8", env={**os.environ, "PCT_CACHE_DIR": str(cache_dir)},
+        [sys.executable, "-m", "analysis", *map(str, args)],
+        check=False,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PCT_CACHE_DIR": str(cache_dir)},
     )
 
 
@@ -69,7 +83,9 @@ def rewritten(source, target, encoding="utf-8", newline="\r\n", edit=lambda text
     return target
 
 
-@pytest.mark.parametrize("path", [PATENTSCOPE / "resultList.xls", PATENTSCOPE / "resultList_2016.xlsx", CHUNKS / "resultList_2016_part1.csv"])
+@pytest.mark.parametrize(
+    "path", [PATENTSCOPE / "resultList.xls", PATENTSCOPE / "resultList_2016.xlsx", CHUNKS / "resultList_2016_part1.csv"]
+)
 def test_each_download_is_detected_below_its_query_banner(path):
     assert [f.format for f in open_inputs(path).files] == ["patentscope"]
 
@@ -81,7 +97,10 @@ def test_sources_command_lists_patentscope(capsys):
 
 def test_a_lens_header_with_the_same_names_is_not_taken_for_patentscope(tmp_path):
     lens = tmp_path / "lens.csv"
-    lens.write_text("#,Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Application Number,Applicants\n", encoding="utf-8")
+    lens.write_text(
+        "#,Jurisdiction,Kind,Publication Number,Lens ID,Publication Date,Application Number,Applicants\n",
+        encoding="utf-8",
+    )
     assert not detect(read_head(lens))
 
 
@@ -95,10 +114,13 @@ def test_national_rows_are_left_out_and_counted_by_office():
 
 def test_applicants_split_at_semicolons_keep_the_commas_of_names():
     dataset = load_dataset(PATENTSCOPE / "resultList.xls", cache=False)
-    ranks = dict(zip(dataset.ranked["applicant"], dataset.ranked["rank_overall"]))
+    ranks = dict(zip(dataset.ranked["applicant"], dataset.ranked["rank_overall"], strict=False))
     assert published(dataset, "MINVIELLE, EUGENIO", 2015) == 2
     assert published(dataset, "DALIAN UNIVERSITY OF TECHNOLOGY", 2015) == 3
-    order = [ranks[dataset.resolve(n)] for n in ("ACME ROBOTICS CO., LTD.", "DALIAN UNIVERSITY OF TECHNOLOGY", "MINVIELLE, EUGENIO")]
+    order = [
+        ranks[dataset.resolve(n)]
+        for n in ("ACME ROBOTICS CO., LTD.", "DALIAN UNIVERSITY OF TECHNOLOGY", "MINVIELLE, EUGENIO")
+    ]
     assert order == [1, 2, 3]
     assert dataset.summary.empty_parts == 1  # "DALIAN …; SIEMENS …; " ends with an empty part
     every = load_dataset(PATENTSCOPE / "resultList.xls", counting="every-applicant", cache=False)
@@ -108,11 +130,15 @@ def test_applicants_split_at_semicolons_keep_the_commas_of_names():
 def test_ipc_symbols_are_joined_by_semicolons_and_countries_stay_unknown():
     source = open_inputs(PATENTSCOPE / "resultList.xls")
     rows = source.connection.execute(
-        "SELECT ipc, applicant_country FROM source WHERE publication_number = 'WO2015100001'").fetchall()
+        "SELECT ipc, applicant_country FROM source WHERE publication_number = 'WO2015100001'"
+    ).fetchall()
     assert rows == [("B25J 15/00;B25J 9/16", None)]
 
 
-@pytest.mark.parametrize("data", [CHUNKS, str(CHUNKS / "*.csv"), [CHUNKS / "resultList_2016_part1.csv", CHUNKS / "resultList_2016_part2.csv"]])
+@pytest.mark.parametrize(
+    "data",
+    [CHUNKS, str(CHUNKS / "*.csv"), [CHUNKS / "resultList_2016_part1.csv", CHUNKS / "resultList_2016_part2.csv"]],
+)
 def test_overlapping_chunks_count_each_publication_once(data):
     dataset = load_dataset(data, cache=False)
     assert published(dataset, "UNIVERSITÉ DE GENÈVE", 2016) == 2
@@ -137,10 +163,18 @@ def test_every_encoding_and_line_end_gives_the_same_counts(tmp_path, encoding, n
     assert published(dataset, "UNIVERSITÉ DE GENÈVE", 2016) == 1
 
 
-@pytest.mark.parametrize("edit, fields", [
-    (lambda text: text.replace("WO2016000102,", "WO2016000102,extra,"), 9),
-    (lambda text: text.replace("02.07.2015,UNIVERSITÉ DE GENÈVE; NESTEC S.A.,\"MÜLLER, Jörg\",A23C 19/02\n", "02.07.2015\n"), 5),
-])
+@pytest.mark.parametrize(
+    "edit, fields",
+    [
+        (lambda text: text.replace("WO2016000102,", "WO2016000102,extra,"), 9),
+        (
+            lambda text: text.replace(
+                '02.07.2015,UNIVERSITÉ DE GENÈVE; NESTEC S.A.,"MÜLLER, Jörg",A23C 19/02\n', "02.07.2015\n"
+            ),
+            5,
+        ),
+    ],
+)
 def test_a_row_with_more_or_fewer_fields_is_one_line_naming_file_and_line(tmp_path, edit, fields):
     path = rewritten(CHUNKS / "resultList_2016_part1.csv", tmp_path / "part1.csv", edit=edit)
     with pytest.raises(InputFileError) as raised:
@@ -149,7 +183,11 @@ def test_a_row_with_more_or_fewer_fields_is_one_line_naming_file_and_line(tmp_pa
 
 
 def test_a_date_not_written_dd_mm_yyyy_is_an_error_naming_its_line(tmp_path):
-    path = rewritten(CHUNKS / "resultList_2016_part1.csv", tmp_path / "part1.csv", edit=lambda t: t.replace("07.01.2016", "2016/01/07"))
+    path = rewritten(
+        CHUNKS / "resultList_2016_part1.csv",
+        tmp_path / "part1.csv",
+        edit=lambda t: t.replace("07.01.2016", "2016/01/07"),
+    )
     with pytest.raises(ValidationError) as raised:
         load_dataset(path, cache=False)
     assert str(raised.value) == f"{path} line 4, publication_date: '2016/01/07' is not a date (expected DD.MM.YYYY)"
@@ -157,8 +195,21 @@ def test_a_date_not_written_dd_mm_yyyy_is_an_error_naming_its_line(tmp_path):
 
 def test_a_date_typed_by_the_workbook_is_read(tmp_path):
     book = openpyxl.Workbook()
-    for row in [[""], ["Query: PA:(nestec)"], HEADER, ["WO2016000103", datetime(2016, 1, 21), "Rösti", "PCT/CH2015/000003",
-                                                   datetime(2015, 7, 3), "NESTEC S.A.", "DUPONT, Zoë", "A23L 19/12"]]:
+    for row in [
+        [""],
+        ["Query: PA:(nestec)"],
+        HEADER,
+        [
+            "WO2016000103",
+            datetime(2016, 1, 21),
+            "Rösti",
+            "PCT/CH2015/000003",
+            datetime(2015, 7, 3),
+            "NESTEC S.A.",
+            "DUPONT, Zoë",
+            "A23L 19/12",
+        ],
+    ]:
         book.active.append(row)
     book.save(tmp_path / "typed.xlsx")
     assert published(load_dataset(tmp_path / "typed.xlsx", cache=False), "NESTEC S.A.", 2016) == 1
@@ -172,15 +223,31 @@ def test_a_file_forced_to_patentscope_without_its_header_is_refused(tmp_path):
 
 
 def test_rank_command_reads_the_xls_download(tmp_path):
-    result = cli("rank", "--data", PATENTSCOPE / "resultList.xls", "--year", 2015, "--format", "csv", cache_dir=tmp_path)
+    result = cli(
+        "rank", "--data", PATENTSCOPE / "resultList.xls", "--year", 2015, "--format", "csv", cache_dir=tmp_path
+    )
     assert result.returncode == 0, result.stderr
-    expected = [("1", "ACME ROBOTICS CO., LTD.", "9"), ("2", "DALIAN UNIVERSITY OF TECHNOLOGY", "3"), ("3", "MINVIELLE, EUGENIO", "2")]
+    expected = [
+        ("1", "ACME ROBOTICS CO., LTD.", "9"),
+        ("2", "DALIAN UNIVERSITY OF TECHNOLOGY", "3"),
+        ("3", "MINVIELLE, EUGENIO", "2"),
+    ]
     assert ranking(result.stdout) == [(rank, normalise_name(name), count) for rank, name, count in expected]
 
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_patentscope_chunks(tmp_path):
-    result = cli("build", "--data", CHUNKS / "*.csv", "--year", 2016, "--annual", "--output", tmp_path / "reports", "--quiet",
-                 cache_dir=tmp_path / "cache")
+    result = cli(
+        "build",
+        "--data",
+        CHUNKS / "*.csv",
+        "--year",
+        2016,
+        "--annual",
+        "--output",
+        tmp_path / "reports",
+        "--quiet",
+        cache_dir=tmp_path / "cache",
+    )
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "reports").glob("2016/*/report.html"))

@@ -88,18 +88,30 @@ def test_country_and_sector_come_from_the_person_table():
     assert countries == [(None,)]  # a blank code is unknown, not guessed
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("COMPANY", "business"), ("UNIVERSITY", "education"), ("GOV NON-PROFIT", "government"),
-    ("GOV NON-PROFIT UNIVERSITY", "education"), ("HOSPITAL", "other"), ("INDIVIDUAL", "individual"),
-    ("COMPANY GOV NON-PROFIT", None), ("UNKNOWN", None), ("  ", None), ("MONASTERY", "MONASTERY"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("COMPANY", "business"),
+        ("UNIVERSITY", "education"),
+        ("GOV NON-PROFIT", "government"),
+        ("GOV NON-PROFIT UNIVERSITY", "education"),
+        ("HOSPITAL", "other"),
+        ("INDIVIDUAL", "individual"),
+        ("COMPANY GOV NON-PROFIT", None),
+        ("UNKNOWN", None),
+        ("  ", None),
+        ("MONASTERY", "MONASTERY"),
+    ],
+)
 def test_psn_sector_mapping(value, expected):
     assert duckdb.sql(f"SELECT {sector_sql(sql_string(value))}").fetchall() == [(expected,)]
 
 
 def test_a_sector_word_patstat_does_not_use_is_named_by_validation(delivery):
-    _edit(delivery / "tls206_person_part01.csv",
-          lambda header, rows: [r[:12] + ["MONASTERY"] + r[13:] if r[0] == "1" else r for r in rows])
+    _edit(
+        delivery / "tls206_person_part01.csv",
+        lambda header, rows: [r[:12] + ["MONASTERY"] + r[13:] if r[0] == "1" else r for r in rows],
+    )
     with pytest.raises(ValidationError, match=r"pat_publn_id 101.*'MONASTERY' is not one of"):
         load_dataset(delivery, cache=False)
 
@@ -107,7 +119,8 @@ def test_a_sector_word_patstat_does_not_use_is_named_by_validation(delivery):
 def test_ipc_symbols_of_the_application_are_kept():
     checked = validate_source(open_inputs(PATSTAT))
     ipc = checked.connection.execute(
-        "SELECT DISTINCT ipc FROM counted_records WHERE publication_number = 'WO2018000101'").fetchall()
+        "SELECT DISTINCT ipc FROM counted_records WHERE publication_number = 'WO2018000101'"
+    ).fetchall()
     assert ipc == [("A61K  31/00;B01J  21/06",)]
 
 
@@ -196,15 +209,32 @@ def _ranks(data):
     return ranked.sort_values(["year", "applicant"]).reset_index(drop=True)
 
 
-@pytest.mark.parametrize("options, applicant", [
-    ((), "dalian university of technology"),
-    (("--source", "patstat-han", "--counting", "every-applicant"), "acme widgets incorporated"),
-])
+@pytest.mark.parametrize(
+    "options, applicant",
+    [
+        ((), "dalian university of technology"),
+        (("--source", "patstat-han", "--counting", "every-applicant"), "acme widgets incorporated"),
+    ],
+)
 def test_rank_command_reads_a_patstat_folder(options, applicant):
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "rank", "--data", str(PATSTAT), "--year", "2018", "--format", "csv",
-         *options],
-        cwd=PROJECT, capture_output=True, text=True, encoding="utf-8",
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "rank",
+            "--data",
+            str(PATSTAT),
+            "--year",
+            "2018",
+            "--format",
+            "csv",
+            *options,
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
     assert applicant in result.stdout.casefold()
@@ -213,9 +243,24 @@ def test_rank_command_reads_a_patstat_folder(options, applicant):
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_a_patstat_folder(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--data", str(PATSTAT), "--year", "2018", "--annual",
-         "--output", str(tmp_path), "--quiet"],
-        cwd=PROJECT, capture_output=True, text=True, encoding="utf-8",
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "build",
+            "--data",
+            str(PATSTAT),
+            "--year",
+            "2018",
+            "--annual",
+            "--output",
+            str(tmp_path),
+            "--quiet",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.glob("2018/*/report.html"))

@@ -13,7 +13,7 @@ HEADER = "publication_number,publication_date,applicant_name,applicant_country,a
 def counts(data, **options):
     """{(year, applicant): published} of the data loaded without the cache."""
     ranked = load_dataset(data, cache=False, **options).ranked
-    return {(int(y), a): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"])}
+    return {(int(y), a): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"], strict=False)}
 
 
 def write(path, text, encoding="utf-8"):
@@ -50,9 +50,15 @@ def test_the_same_wo_number_in_two_files_and_four_spellings_counts_once(tmp_path
 
 
 def test_overlapping_chunks_keep_the_first_named_applicant_of_the_first_file(tmp_path):
-    first = write(tmp_path / "a.csv", HEADER + "WO2018000001,2018-01-04,Alpha University,CN,1\nWO2018000001,2018-01-04,Beta Corp,US,2\n")
+    first = write(
+        tmp_path / "a.csv",
+        HEADER + "WO2018000001,2018-01-04,Alpha University,CN,1\nWO2018000001,2018-01-04,Beta Corp,US,2\n",
+    )
     second = write(tmp_path / "b.csv", HEADER + "WO2018000001,2018-01-04,Alpha University,CN,1\n")
-    assert counts([first, second], counting="every-applicant") == {(2018, "Alpha University"): 1, (2018, "Beta Corp"): 1}
+    assert counts([first, second], counting="every-applicant") == {
+        (2018, "Alpha University"): 1,
+        (2018, "Beta Corp"): 1,
+    }
     assert counts([first, second]) == {(2018, "Alpha University"): 1}
 
 
@@ -68,12 +74,17 @@ def test_a_quoted_field_with_line_breaks_is_one_field_and_later_rows_keep_their_
         load_dataset(path, cache=False)
     # Header on line 1, the first record on lines 2–4, Beta Corp on 5, the empty name on 6.
     assert str(caught.value) == f"{path} line 6, applicant_name: is empty"
-    write(path, path.read_text(encoding="utf-8").replace("WO2018000003,2018-01-04,,", "WO2018000003,2018-01-04,Beta Corp,"))
+    write(
+        path,
+        path.read_text(encoding="utf-8").replace("WO2018000003,2018-01-04,,", "WO2018000003,2018-01-04,Beta Corp,"),
+    )
     assert counts(path) == {(2018, "Beta Corp"): 2, (2018, "Alpha University"): 1}
 
 
 def test_a_blank_line_does_not_shift_the_line_numbers_below_it(tmp_path):
-    path = write(tmp_path / "records.csv", HEADER + "WO2018000001,2018-01-04,Alpha,CN,1\n\nWO2018000002,2018-01-04,Beta,XX,1\n")
+    path = write(
+        tmp_path / "records.csv", HEADER + "WO2018000001,2018-01-04,Alpha,CN,1\n\nWO2018000002,2018-01-04,Beta,XX,1\n"
+    )
     with pytest.raises(ValidationError, match=r"records\.csv line 4, applicant_country: 'XX'"):
         load_dataset(path, cache=False)
 
@@ -97,7 +108,10 @@ def test_a_row_with_more_or_fewer_fields_than_the_header_is_an_error_naming_its_
 
 
 def test_duplicate_header_names_are_an_error_naming_them(tmp_path):
-    path = write(tmp_path / "records.csv", "publication_number,publication_date,applicant_name,Applicant_Name\nWO2018000001,2018-01-04,A,B\n")
+    path = write(
+        tmp_path / "records.csv",
+        "publication_number,publication_date,applicant_name,Applicant_Name\nWO2018000001,2018-01-04,A,B\n",
+    )
     with pytest.raises(SchemaError) as caught:
         load_dataset(path, cache=False)
     assert str(caught.value) == f"{path}: the header names 'applicant_name', 'Applicant_Name' more than once"
@@ -141,7 +155,10 @@ def test_latin_1_bytes_outside_windows_1252_are_read_as_latin_1(tmp_path):
     # 0x8D is undefined in Windows-1252, so the file can only be Latin-1 (where it is a C1
     # control, which a name may not hold: the error names the line it is on).
     path = tmp_path / "records.csv"
-    path.write_bytes((HEADER + "WO2018000001,2018-01-04,Société Générale,FR,1\n").encode("latin-1") + b"WO2018000002,2018-01-04,Bad\x8dName,FR,1\n")
+    path.write_bytes(
+        (HEADER + "WO2018000001,2018-01-04,Société Générale,FR,1\n").encode("latin-1")
+        + b"WO2018000002,2018-01-04,Bad\x8dName,FR,1\n"
+    )
     with pytest.raises(ValidationError) as caught:
         load_dataset(path, cache=False)
     assert str(caught.value) == f"{path} line 3, applicant_name: holds a control character (U+008D)"
@@ -151,16 +168,24 @@ def test_an_encoding_set_in_the_mapping_is_used(tmp_path):
     # Mac Roman bytes for "é" (0x8E) read as Windows-1252 would give "Ž": the mapping decides.
     path = tmp_path / "export.csv"
     path.write_bytes("No,Date,Name\nWO2018000001,2018-01-04,Universit\u00e9 de Lyon\n".encode("mac_roman"))
-    mapping = write(tmp_path / "mapping.yaml", "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nencoding: mac_roman\n")
+    mapping = write(
+        tmp_path / "mapping.yaml",
+        "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nencoding: mac_roman\n",
+    )
     assert counts(path, column_map=mapping) == {(2018, "Université de Lyon"): 1}
-    write(mapping, "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nencoding: cp1252\n")
+    write(
+        mapping, "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nencoding: cp1252\n"
+    )
     assert counts(path, column_map=mapping) == {(2018, "UniversitŽ de Lyon"): 1}
 
 
 def test_an_xlsx_workbook_is_read_with_dates_and_row_numbers(tmp_path):
     path = tmp_path / "records.xlsx"
     frame = pd.DataFrame(
-        [["WO2018000001", pd.Timestamp("2018-01-04"), "Alpha University", "CN", 1], ["WO2018000002", pd.Timestamp("2018-03-04"), "Beta Corp", "ZZ", 1]],
+        [
+            ["WO2018000001", pd.Timestamp("2018-01-04"), "Alpha University", "CN", 1],
+            ["WO2018000002", pd.Timestamp("2018-03-04"), "Beta Corp", "ZZ", 1],
+        ],
         columns=HEADER.strip().split(","),
     )
     frame.to_excel(path, index=False)
@@ -210,7 +235,10 @@ def test_keep_rows_leaves_out_other_rows_and_counts_them(tmp_path):
 
 def test_a_header_row_past_the_file_is_one_line(tmp_path):
     path = write(tmp_path / "export.csv", "No,Date,Name\nWO2018000001,2018-01-04,Alpha\n")
-    mapping = write(tmp_path / "mapping.yaml", "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nheader_row: 50\n")
+    mapping = write(
+        tmp_path / "mapping.yaml",
+        "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nheader_row: 50\n",
+    )
     with pytest.raises(SchemaError, match=r"export\.csv: no header at row 50"):
         load_dataset(path, column_map=mapping, cache=False)
 
@@ -235,9 +263,12 @@ def test_a_split_country_cell_needs_one_country_or_one_per_applicant(tmp_path):
         tmp_path / "mapping.yaml",
         "columns: {publication_number: No, publication_date: Date, applicant_name: Names, applicant_country: Countries}\nsplit_applicants: ';'\n",
     )
-    path = write(tmp_path / "export.csv", "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Gamma,CN\nWO2018000002,2018-01-04,Beta;Alpha,US;CN\n")
+    path = write(
+        tmp_path / "export.csv",
+        "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Gamma,CN\nWO2018000002,2018-01-04,Beta;Alpha,US;CN\n",
+    )
     ranked = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False).ranked
-    assert dict(zip(ranked["applicant"], ranked["country"])) == {"Alpha": "CN", "Beta": "US", "Gamma": "CN"}
+    assert dict(zip(ranked["applicant"], ranked["country"], strict=False)) == {"Alpha": "CN", "Beta": "US", "Gamma": "CN"}
     write(path, "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Beta,CN;US;JP\n")
     with pytest.raises(ValidationError) as caught:
         load_dataset(path, column_map=mapping, cache=False)
@@ -245,9 +276,13 @@ def test_a_split_country_cell_needs_one_country_or_one_per_applicant(tmp_path):
 
 
 def test_a_file_named_twice_is_read_once(tmp_path):
-    path = write(tmp_path / "records.csv", HEADER + "WO2018000001,2018-01-04,Alpha,CN,1\nWO2018000002,2018-01-04,Alpha,CN,1\n")
+    path = write(
+        tmp_path / "records.csv", HEADER + "WO2018000001,2018-01-04,Alpha,CN,1\nWO2018000002,2018-01-04,Alpha,CN,1\n"
+    )
     (tmp_path / "link.csv").symlink_to(path)
-    dataset = load_dataset([path, str(tmp_path / "rec*.csv"), tmp_path / "link.csv", tmp_path / "." / "records.csv"], cache=False)
+    dataset = load_dataset(
+        [path, str(tmp_path / "rec*.csv"), tmp_path / "link.csv", tmp_path / "." / "records.csv"], cache=False
+    )
     assert [str(f.path) for f in dataset.summary.files] == [str(path)]
     assert dataset.summary.rows == 2
 
@@ -283,7 +318,9 @@ def test_applicants_separated_by_line_breaks_in_a_quoted_cell_are_split(tmp_path
         load_dataset(path, column_map=mapping, cache=False)
     # Header on line 1, the first record on lines 2–4, the second on 5–6, the empty one on 7.
     assert str(caught.value) == f"{path} line 7, applicant_name: is empty"
-    write(path, path.read_text(encoding="utf-8").replace("WO2018000003,2018-01-04,\n", "WO2018000003,2018-01-04,Alpha\n"))
+    write(
+        path, path.read_text(encoding="utf-8").replace("WO2018000003,2018-01-04,\n", "WO2018000003,2018-01-04,Alpha\n")
+    )
     dataset = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False)
     assert counts(path, column_map=mapping, counting="every-applicant") == {(2018, "Alpha"): 3, (2018, "Beta"): 2}
     assert dataset.summary.empty_parts == 1
@@ -291,5 +328,7 @@ def test_applicants_separated_by_line_breaks_in_a_quoted_cell_are_split(tmp_path
 
 def test_a_name_longer_than_pythons_csv_field_limit_is_read(tmp_path):
     name = "Alpha " + "X" * 200_000
-    path = write(tmp_path / "records.csv", HEADER + f"WO2018000001,2018-01-04,{name},CN,1\nWO2018000002,2018-01-04,Beta,CN,1\n")
+    path = write(
+        tmp_path / "records.csv", HEADER + f"WO2018000001,2018-01-04,{name},CN,1\nWO2018000002,2018-01-04,Beta,CN,1\n"
+    )
     assert counts(path) == {(2018, name): 1, (2018, "Beta"): 1}

@@ -15,18 +15,29 @@ def ranked_frame(rows):
 
 @pytest.fixture
 def ranked():
-    universities = [(f"University {letter}", "CN" if i % 2 else "US", "education", 100 - 10 * i) for i, letter in enumerate("ABCDEFGH")]
+    universities = [
+        (f"University {letter}", "CN" if i % 2 else "US", "education", 100 - 10 * i)
+        for i, letter in enumerate("ABCDEFGH")
+    ]
     firms = [("Big Firm", "JP", "business", 500), ("Small Firm", "US", "business", 5)]
     this_year = [(2018, *row) for row in universities + firms]
     # A year earlier University H led and University A was last; Small Firm published nothing.
-    last_year = [(2017, name, country, sector, 10 + 10 * i) for i, (name, country, sector, _) in enumerate(universities)]
+    last_year = [
+        (2017, name, country, sector, 10 + 10 * i) for i, (name, country, sector, _) in enumerate(universities)
+    ]
     last_year.append((2017, "Big Firm", "JP", "business", 400))
     return ranked_frame(this_year + last_year)
 
 
 def test_peers_are_the_applicants_just_above_and_below(ranked):
     peers = summary.peers(ranked, 2018, "University D", scope="sector", neighbours=2)
-    assert peers["applicant"].tolist() == ["University B", "University C", "University D", "University E", "University F"]
+    assert peers["applicant"].tolist() == [
+        "University B",
+        "University C",
+        "University D",
+        "University E",
+        "University F",
+    ]
     assert peers["rank"].tolist() == [2, 3, 4, 5, 6]
 
 
@@ -64,7 +75,9 @@ def test_standing_among_top_lists_an_applicant_inside_the_top_once(ranked):
 
 
 def test_standing_among_top_keeps_every_applicant_tied_at_the_boundary():
-    ranked = ranked_frame([(2018, name, "US", "education", count) for name, count in [("A", 9), ("B", 5), ("C", 5), ("D", 1)]])
+    ranked = ranked_frame(
+        [(2018, name, "US", "education", count) for name, count in [("A", 9), ("B", 5), ("C", 5), ("D", 1)]]
+    )
     standing = summary.standing_among_top(ranked, 2018, "A", top=2)
     assert standing["applicant"].tolist() == ["A", "B", "C"]
 
@@ -121,8 +134,14 @@ def test_movers_of_the_first_year_are_none(ranked):
 
 def test_provenance_counts_name_each_source():
     counts = pd.DataFrame(
-        {"year": 2018, "applicant": ["A", "B", "C"], "country": "US", "sector": "education",
-         "provenance": ["published", "synthetic", None], "published": [3, 2, 1]}
+        {
+            "year": 2018,
+            "applicant": ["A", "B", "C"],
+            "country": "US",
+            "sector": "education",
+            "provenance": ["published", "synthetic", None],
+            "published": [3, 2, 1],
+        }
     )
     table = summary.provenance_counts(add_ranks(counts), 2018)
     assert table["source"].tolist() == ["Published WIPO figure", "Synthetic demo data", "Input data"]

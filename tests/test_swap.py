@@ -43,7 +43,13 @@ def leftovers(parent):
 
 def python(script, *args, **kwargs):
     """Start ``script`` in a new interpreter in the project, its stdout a pipe."""
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(script), *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script), *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 PAUSED_PUBLISH = """

@@ -23,7 +23,7 @@ def load(tmp_path, rows, header=HEADER, **options):
 
 def counts(dataset):
     ranked = dataset.ranked
-    return {(int(y), a): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"])}
+    return {(int(y), a): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"], strict=False)}
 
 
 def error(tmp_path, rows, header=HEADER, **options):
@@ -108,29 +108,49 @@ def test_two_digit_years_resolve_to_the_latest_year_not_in_the_future(tmp_path):
     write(path, "No,Date,Name\nWO1985000001,04.07.85,Alpha\nWO1977000001,04.07.77,Beta\n")
     with pytest.raises(ValidationError) as caught:
         load_dataset(path, column_map=mapping, cache=False)
-    assert str(caught.value) == f"{path} line 3, publication_date: 1977-07-04 is before 1978, when the first PCT applications were published"
+    assert (
+        str(caught.value)
+        == f"{path} line 3, publication_date: 1977-07-04 is before 1978, when the first PCT applications were published"
+    )
 
 
 @pytest.mark.parametrize("sequence", ["1.5", "0", "-1", "inf", "nan", "first"])
 def test_an_applicant_sequence_that_is_not_a_whole_number_from_1_is_an_error(tmp_path, sequence):
     rows = f"WO2018000001,2018-01-04,Alpha,CN,{sequence},A1\n"
-    assert error(tmp_path, rows) == f"{tmp_path / 'records.csv'} line 2, applicant_sequence: '{sequence}' is not a whole number from 1"
+    assert (
+        error(tmp_path, rows)
+        == f"{tmp_path / 'records.csv'} line 2, applicant_sequence: '{sequence}' is not a whole number from 1"
+    )
 
 
 @pytest.mark.parametrize(
     "character, code",
-    [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x85", "U+0085"), ("\u202e", "U+202E"), ("\u2066", "U+2066"),
-     ("\u2028", "U+2028")],
+    [
+        ("\x00", "U+0000"),
+        ("\x07", "U+0007"),
+        ("\x1b", "U+001B"),
+        ("\x7f", "U+007F"),
+        ("\x85", "U+0085"),
+        ("\u202e", "U+202E"),
+        ("\u2066", "U+2066"),
+        ("\u2028", "U+2028"),
+    ],
 )
 def test_a_control_character_in_a_name_is_an_error_naming_the_row(tmp_path, character, code):
     rows = f"WO2018000001,2018-01-04,Alpha,CN,1,A1\nWO2018000002,2018-01-04,Be{character}ta,CN,1,A1\n"
-    assert error(tmp_path, rows) == f"{tmp_path / 'records.csv'} line 3, applicant_name: holds a control character ({code})"
+    assert (
+        error(tmp_path, rows)
+        == f"{tmp_path / 'records.csv'} line 3, applicant_name: holds a control character ({code})"
+    )
 
 
 @pytest.mark.parametrize("country", ["WO", "EP", "ZZ", "XK", "USA"])
 def test_a_country_that_is_not_iso_3166_1_alpha_2_is_an_error(tmp_path, country):
     rows = f"WO2018000001,2018-01-04,Alpha,{country},1,A1\n"
-    assert error(tmp_path, rows) == f"{tmp_path / 'records.csv'} line 2, applicant_country: '{country}' is not an ISO 3166-1 alpha-2 country code"
+    assert (
+        error(tmp_path, rows)
+        == f"{tmp_path / 'records.csv'} line 2, applicant_country: '{country}' is not an ISO 3166-1 alpha-2 country code"
+    )
 
 
 def test_a_missing_country_stays_unknown_and_out_of_the_sector_in_country_rank(tmp_path):
@@ -173,7 +193,10 @@ def test_empty_parts_of_a_split_cell_are_dropped_and_counted(tmp_path):
         tmp_path / "mapping.yaml",
         "columns: {publication_number: No, publication_date: Date, applicant_name: Names}\nsplit_applicants: ';'\n",
     )
-    path = write(tmp_path / "export.csv", "No,Date,Names\nWO2018000001,2018-01-04,Alpha;;Beta;\nWO2018000002,2018-01-04,Beta; ;Alpha\n")
+    path = write(
+        tmp_path / "export.csv",
+        "No,Date,Names\nWO2018000001,2018-01-04,Alpha;;Beta;\nWO2018000002,2018-01-04,Beta; ;Alpha\n",
+    )
     dataset = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False)
     assert counts(dataset) == {(2018, "Alpha"): 2, (2018, "Beta"): 2}
     assert dataset.summary.empty_parts == 3
@@ -202,12 +225,17 @@ def test_aggregated_counts_must_be_finite_and_years_whole(tmp_path, year, publis
 
 
 def test_a_whole_year_written_as_a_decimal_is_accepted_in_aggregated_counts(tmp_path):
-    assert counts(load(tmp_path, "2018.0,Alpha,CN,5\n2018,Beta,US,3\n", AGGREGATED)) == {(2018, "Alpha"): 5, (2018, "Beta"): 3}
+    assert counts(load(tmp_path, "2018.0,Alpha,CN,5\n2018,Beta,US,3\n", AGGREGATED)) == {
+        (2018, "Alpha"): 5,
+        (2018, "Beta"): 3,
+    }
 
 
 def test_several_problems_are_listed_with_their_files_and_lines(tmp_path):
     first = write(tmp_path / "a.csv", HEADER + "WO2018000001,2018-01-04,Alpha,ZZ,1,A1\n")
-    second = write(tmp_path / "b.csv", HEADER + "WO2018000002,2018-01-04,Beta,CN,1,A1\nWO2018000003,1970-01-01,Gamma,CN,1.5,A1\n")
+    second = write(
+        tmp_path / "b.csv", HEADER + "WO2018000002,2018-01-04,Beta,CN,1,A1\nWO2018000003,1970-01-01,Gamma,CN,1.5,A1\n"
+    )
     with pytest.raises(ValidationError) as caught:
         load_dataset([first, second], cache=False)
     assert str(caught.value).splitlines()[1:] == [
@@ -222,4 +250,7 @@ def test_several_problems_are_listed_with_their_files_and_lines(tmp_path):
 def test_a_wo_number_that_no_year_could_have_written_is_an_error(tmp_path, number):
     # Two-digit years ran from 1978 to 2003; from 2004 the year has four digits and the serial six.
     rows = f"{number},2018-01-04,Alpha,CN,1,A1\n"
-    assert error(tmp_path, rows) == f"{tmp_path / 'records.csv'} line 2, publication_number: '{number}' is not a WO publication number (WO2015075742)"
+    assert (
+        error(tmp_path, rows)
+        == f"{tmp_path / 'records.csv'} line 2, publication_number: '{number}' is not a WO publication number (WO2015075742)"
+    )

@@ -8,9 +8,9 @@ validation then parses and checks. Nothing downstream knows formats.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from analysis.errors import InputFileError, OptionError, SchemaError
 from analysis.load import connect
@@ -37,6 +37,7 @@ class SourceFormat:
 
     def kind_for(self, column_map):
         return self.kind(column_map) if callable(self.kind) else self.kind
+
     download: str = ""
 
 
@@ -85,7 +86,14 @@ def _formats():
 
     return {
         f.name: f
-        for f in (*canonical.FORMATS, patentscope.FORMAT, espacenet.FORMAT, google_patents.FORMAT, *lens.FORMATS, *patstat.FORMATS)
+        for f in (
+            *canonical.FORMATS,
+            patentscope.FORMAT,
+            espacenet.FORMAT,
+            google_patents.FORMAT,
+            *lens.FORMATS,
+            *patstat.FORMATS,
+        )
     }
 
 

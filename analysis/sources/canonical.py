@@ -61,7 +61,9 @@ def _read_records(reader, heads, headers=None):
                 else:
                     values[name] = trimmed(_recoded(reader, name, present[name]))
         label = "row" if head.kind != "text" else "line"
-        select = raw_select(table, str(head.path), label, values, reader.order_base()) + _keep_rows(reader, head, table, names)
+        select = raw_select(table, str(head.path), label, values, reader.order_base()) + _keep_rows(
+            reader, head, table, names
+        )
         if split:
             columns = ("applicant_name", "applicant_country") if present["applicant_country"] else ("applicant_name",)
             if present["applicant_country"]:
@@ -84,7 +86,7 @@ def _check_split_countries(reader, head, select, separator, label):
 
     found = reader.connection.execute(f"""
         SELECT _row, names, countries, count(*) OVER () FROM (
-            SELECT _row, {parts('applicant_name')} AS names, {parts('applicant_country')} AS countries FROM ({select}))
+            SELECT _row, {parts("applicant_name")} AS names, {parts("applicant_country")} AS countries FROM ({select}))
         WHERE countries > 1 AND countries <> names ORDER BY _row LIMIT {SHOWN_PROBLEMS}""").fetchall()
     if found:
         problems = [
@@ -161,7 +163,9 @@ def _keep_rows(reader, head, table, names):
             raise SchemaError(f"{head.path}: keep_rows names the header {header!r}, which the file does not have")
         conditions.append(f"trim(CAST({identifier} AS VARCHAR)) IN ({', '.join(sql_string(v) for v in values)})")
     condition = " AND ".join(conditions)
-    left_out = reader.connection.execute(f"SELECT count(*) FROM {table} WHERE NOT coalesce({condition}, false)").fetchall()[0][0]
+    left_out = reader.connection.execute(
+        f"SELECT count(*) FROM {table} WHERE NOT coalesce({condition}, false)"
+    ).fetchall()[0][0]
     if left_out:
         reader.set_aside["rows not kept by the mapping's keep_rows"] += left_out
     return f" WHERE {condition}"
@@ -179,7 +183,9 @@ def _read_aggregated(reader, heads, headers=None):
         values = ", ".join(
             f"{_recoded(reader, c, present[c]) if present[c] else 'CAST(NULL AS VARCHAR)'} AS {c}" for c in present
         )
-        selects.append(f"SELECT {sql_string(str(head.path))} AS _file, _row, {sql_string(label)} AS _label, {values} FROM {table}")
+        selects.append(
+            f"SELECT {sql_string(str(head.path))} AS _file, _row, {sql_string(label)} AS _label, {values} FROM {table}"
+        )
     return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
 
 

@@ -68,7 +68,9 @@ def check_encoding(name, where):
     try:
         codecs.lookup(str(name))
     except LookupError:
-        raise InputFileError(f"{where}: unknown text encoding {name!r} (try utf-8, cp1252, mac_roman, utf-16)") from None
+        raise InputFileError(
+            f"{where}: unknown text encoding {name!r} (try utf-8, cp1252, mac_roman, utf-16)"
+        ) from None
 
 
 def expand_inputs(data):
@@ -81,10 +83,14 @@ def expand_inputs(data):
     files = []
     for item in items:
         if not str(item).strip():
-            raise InputFileError(f"{str(item)!r}: an empty path names no file (a folder is named by its path, such as .)")
+            raise InputFileError(
+                f"{str(item)!r}: an empty path names no file (a folder is named by its path, such as .)"
+            )
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(
+                p for p in path.iterdir() if not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
             if not found:
                 raise InputFileError(f"{path}: a folder with no file to read ({', '.join(SUPPORTED_SUFFIXES)})")
             files += found
@@ -98,7 +104,9 @@ def expand_inputs(data):
     for path in files:
         check_regular_file(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise InputFileError(f"{path}: unsupported file type '{path.suffix or '(none)'}'; use {', '.join(SUPPORTED_SUFFIXES)}")
+            raise InputFileError(
+                f"{path}: unsupported file type '{path.suffix or '(none)'}'; use {', '.join(SUPPORTED_SUFFIXES)}"
+            )
     # The same file named twice (a path and a glob, a relative and an absolute path, a link) is read once.
     unique = {}
     for path in files:
@@ -215,7 +223,10 @@ def utf8_copy(path, encoding):
     if encoding == "utf-8" and not (b"\r" in head and b"\n" not in head):
         return Path(path)
     target = _temp_folder() / f"{len(list(_temp_folder().iterdir()))}-{Path(path).stem}.csv"
-    with open(path, encoding=encoding, newline=None) as source, open(target, "w", encoding="utf-8", newline="\n") as copy:
+    with (
+        open(path, encoding=encoding, newline=None) as source,
+        open(target, "w", encoding="utf-8", newline="\n") as copy,
+    ):
         shutil.copyfileobj(source, copy, 1 << 20)
     return target
 
@@ -271,10 +282,17 @@ def read_head(path, encoding=None):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in SHEET_SUFFIXES:
-        return Head(path, "sheet", None, sheet_rows=tuple(tuple(_cell_text(c) for c in row) for row in _sheet_rows(path, HEAD_ROWS)))
+        return Head(
+            path,
+            "sheet",
+            None,
+            sheet_rows=tuple(tuple(_cell_text(c) for c in row) for row in _sheet_rows(path, HEAD_ROWS)),
+        )
     if suffix == ".parquet":
         try:
-            columns = tuple(duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet({sql_string(path)})").fetchnumpy()["column_name"])
+            columns = tuple(
+                duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet({sql_string(path)})").fetchnumpy()["column_name"]
+            )
         except duckdb.Error as error:
             raise InputFileError(f"{path}: not a readable Parquet file ({str(error).splitlines()[0]})") from None
         return Head(path, "parquet", None, columns=columns)
@@ -401,18 +419,26 @@ class Scanner:
             f"{sql_string(path)}, header=true, auto_detect=false, skip={header_index}, columns={columns}, "
             f"delim={sql_string(delimiter)}, quote='\"', escape='\"', strict_mode=true, null_padding=false"
         )
-        self.connection.execute(f"CREATE VIEW {name}_records AS SELECT row_number() OVER () AS _pct_record, * FROM read_csv({options})")
+        self.connection.execute(
+            f"CREATE VIEW {name}_records AS SELECT row_number() OVER () AS _pct_record, * FROM read_csv({options})"
+        )
         try:
             # DuckDB takes a trailing empty field ("a,b,c,") for no field, unless an empty field
             # is text rather than NULL: the check reads with a null string no file holds.
-            records = self.connection.execute(f"SELECT count(*) FROM read_csv({options}, nullstr={sql_string(NEVER_NULL)})").fetchall()[0][0]
+            records = self.connection.execute(
+                f"SELECT count(*) FROM read_csv({options}, nullstr={sql_string(NEVER_NULL)})"
+            ).fetchall()[0][0]
         except duckdb.Error as error:
             raise explain_duckdb_error(head.path, error, header_index, (path, delimiter, len(names))) from None
-        lines = None if _line_count(path) == records + header_index + 1 else _record_lines(path, delimiter, header_index)
+        lines = (
+            None if _line_count(path) == records + header_index + 1 else _record_lines(path, delimiter, header_index)
+        )
         if lines is None or len(lines) != records:
             # One line per record: numbered from the line below the header.
             number = f"_pct_record + {header_index + 1}"
-            self.connection.execute(f"CREATE VIEW {name} AS SELECT {number} AS _row, * EXCLUDE (_pct_record) FROM {name}_records")
+            self.connection.execute(
+                f"CREATE VIEW {name} AS SELECT {number} AS _row, * EXCLUDE (_pct_record) FROM {name}_records"
+            )
             return
         # A quoted field with a line break, or a blank line, shifts the lines of the records below it.
         import pyarrow as pa
@@ -485,7 +511,9 @@ def _record_lines(path, delimiter, header_index):
 def _first_bad_record(path, delimiter, header_index, expected):
     """(line, fields) of the first record whose number of fields is not ``expected``, or None."""
     try:
-        return next(((line, fields) for line, fields in _records(path, delimiter, header_index) if fields != expected), None)
+        return next(
+            ((line, fields) for line, fields in _records(path, delimiter, header_index) if fields != expected), None
+        )
     except csv.Error:
         return None
 
@@ -493,7 +521,9 @@ def _first_bad_record(path, delimiter, header_index, expected):
 def _check_header_index(head, header_index, rows):
     """Refuse a header row (a mapping's header_row) below the rows the file starts with."""
     if header_index >= rows:
-        raise SchemaError(f"{head.path}: no header at row {header_index + 1}; the header must be within its first {rows} rows")
+        raise SchemaError(
+            f"{head.path}: no header at row {header_index + 1}; the header must be within its first {rows} rows"
+        )
 
 
 def explain_duckdb_error(path, error, header_index=0, scanned=None):

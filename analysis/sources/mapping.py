@@ -106,7 +106,9 @@ def read_column_map(path):
 def _column_map(path, document):
     columns = document.get("columns") or {}
     if not isinstance(columns, dict) or set(columns) - set(ALL_CANONICAL_COLUMNS):
-        raise MappingError(f"{path}: 'columns' must map canonical names ({', '.join(ALL_CANONICAL_COLUMNS)}) to your headers")
+        raise MappingError(
+            f"{path}: 'columns' must map canonical names ({', '.join(ALL_CANONICAL_COLUMNS)}) to your headers"
+        )
     empty = [name for name, header in columns.items() if not isinstance(header, (str, int)) or not str(header).strip()]
     if empty:
         raise MappingError(f"{path}: columns: {empty[0]} must name one header of your file, not {columns[empty[0]]!r}")

@@ -66,19 +66,75 @@ NUMBERS = {"pat_publn_id": "BIGINT", "appln_id": "BIGINT", "person_id": "BIGINT"
 """Columns read as numbers: ids join faster as integers, and PATSTAT writes them so."""
 
 CATALOG = {
-    "tls201": ("appln_id", "appln_auth", "appln_nr", "appln_kind", "appln_filing_date", "appln_filing_year",
-               "appln_nr_epodoc", "appln_nr_original", "ipr_type", "receiving_office", "internat_appln_id", "int_phase",
-               "reg_phase", "nat_phase", "earliest_filing_date", "earliest_filing_year", "earliest_filing_id",
-               "earliest_publn_date", "earliest_publn_year", "earliest_pat_publn_id", "granted", "docdb_family_id",
-               "inpadoc_family_id", "docdb_family_size", "nb_citing_docdb_fam", "nb_applicants", "nb_inventors"),
-    "tls206": ("person_id", "person_name", "person_name_orig_lg", "person_address", "person_ctry_code", "nuts",
-               "nuts_level", "doc_std_name_id", "doc_std_name", "psn_id", "psn_name", "psn_level", "psn_sector",
-               "han_id", "han_name", "han_harmonized"),
+    "tls201": (
+        "appln_id",
+        "appln_auth",
+        "appln_nr",
+        "appln_kind",
+        "appln_filing_date",
+        "appln_filing_year",
+        "appln_nr_epodoc",
+        "appln_nr_original",
+        "ipr_type",
+        "receiving_office",
+        "internat_appln_id",
+        "int_phase",
+        "reg_phase",
+        "nat_phase",
+        "earliest_filing_date",
+        "earliest_filing_year",
+        "earliest_filing_id",
+        "earliest_publn_date",
+        "earliest_publn_year",
+        "earliest_pat_publn_id",
+        "granted",
+        "docdb_family_id",
+        "inpadoc_family_id",
+        "docdb_family_size",
+        "nb_citing_docdb_fam",
+        "nb_applicants",
+        "nb_inventors",
+    ),
+    "tls206": (
+        "person_id",
+        "person_name",
+        "person_name_orig_lg",
+        "person_address",
+        "person_ctry_code",
+        "nuts",
+        "nuts_level",
+        "doc_std_name_id",
+        "doc_std_name",
+        "psn_id",
+        "psn_name",
+        "psn_level",
+        "psn_sector",
+        "han_id",
+        "han_name",
+        "han_harmonized",
+    ),
     "tls207": ("person_id", "appln_id", "applt_seq_nr", "invt_seq_nr"),
-    "tls209": ("appln_id", "ipc_class_symbol", "ipc_class_level", "ipc_version", "ipc_value", "ipc_position",
-               "ipc_gener_auth"),
-    "tls211": ("pat_publn_id", "publn_auth", "publn_nr", "publn_nr_original", "publn_kind", "appln_id", "publn_date",
-               "publn_lg", "publn_first_grant", "publn_claims"),
+    "tls209": (
+        "appln_id",
+        "ipc_class_symbol",
+        "ipc_class_level",
+        "ipc_version",
+        "ipc_value",
+        "ipc_position",
+        "ipc_gener_auth",
+    ),
+    "tls211": (
+        "pat_publn_id",
+        "publn_auth",
+        "publn_nr",
+        "publn_nr_original",
+        "publn_kind",
+        "appln_id",
+        "publn_date",
+        "publn_lg",
+        "publn_first_grant",
+        "publn_claims",
+    ),
     "tls227": ("person_id", "pat_publn_id", "applt_seq_nr", "invt_seq_nr"),
 }
 """Every column of the tables as PATSTAT Global delivers them (Data Catalog, 2021 on), for
@@ -241,9 +297,13 @@ def _read(name_columns):
 
 def _set_aside(reader, tables, scans):
     """Count the publications of other offices and WO publications of unknown date."""
-    other, undated = _execute(reader.connection, f"""
+    other, undated = _execute(
+        reader.connection,
+        f"""
         SELECT count(*) FILTER (WHERE NOT {WO}), count(*) FILTER (WHERE {WO} AND publn_date = '{UNKNOWN_DATE}')
-        FROM {_relation(tables['tls211'])}""", scans)[0]
+        FROM {_relation(tables["tls211"])}""",
+        scans,
+    )[0]
     if other:
         reader.set_aside["PATSTAT publications of other offices than WO (not PCT applications)"] += other
     if undated:
@@ -254,7 +314,7 @@ def _publications_sql(tables):
     return f"""
         CREATE OR REPLACE TABLE patstat_publications AS
         SELECT pat_publn_id, appln_id, publn_auth, publn_nr, publn_kind, publn_date, _part_index
-        FROM {_relation(tables['tls211'])}
+        FROM {_relation(tables["tls211"])}
         WHERE {WO} AND publn_date IS DISTINCT FROM '{UNKNOWN_DATE}'"""
 
 
@@ -267,22 +327,25 @@ def _links_sql(tables):
     parts = []
     if "tls227" in tables:
         parts.append(f"""
-            SELECT pat_publn_id, person_id, applt_seq_nr FROM {_relation(tables['tls227'])}
+            SELECT pat_publn_id, person_id, applt_seq_nr FROM {_relation(tables["tls227"])}
             WHERE {applicant} AND pat_publn_id IN (SELECT pat_publn_id FROM patstat_publications)""")
     if "tls207" in tables:
         named = " AND p.pat_publn_id NOT IN (SELECT pat_publn_id FROM patstat_links_227)" if parts else ""
         parts.append(f"""
             SELECT p.pat_publn_id, l.person_id, l.applt_seq_nr
-            FROM {_relation(tables['tls207'])} AS l JOIN patstat_publications AS p USING (appln_id)
+            FROM {_relation(tables["tls207"])} AS l JOIN patstat_publications AS p USING (appln_id)
             WHERE l.{applicant}{named}""")
     links = "SELECT * FROM patstat_links_227 UNION ALL " + parts[1] if len(parts) == 2 else parts[0]
     first = f"CREATE OR REPLACE TABLE patstat_links_227 AS {parts[0]}; " if len(parts) == 2 else ""
-    return first + f"""
+    return (
+        first
+        + f"""
         CREATE OR REPLACE TABLE patstat_links AS
         SELECT pat_publn_id, person_id,
                CASE WHEN applt_seq_nr >= 1 THEN row_number() OVER (
                    PARTITION BY pat_publn_id ORDER BY applt_seq_nr, person_id) ELSE applt_seq_nr END AS sequence
         FROM ({links})"""
+    )
 
 
 def _blank_null(expression):
@@ -299,19 +362,19 @@ def _records_sql(tables, name_columns):
     if "tls209" in tables:
         ipc = f"""LEFT JOIN (
             SELECT appln_id, string_agg(DISTINCT {symbol}, ';' ORDER BY {symbol}) AS ipc
-            FROM {_relation(tables['tls209'])}
+            FROM {_relation(tables["tls209"])}
             WHERE appln_id IN (SELECT appln_id FROM patstat_publications) GROUP BY 1) AS i USING (appln_id)"""
     return f"""
         CREATE OR REPLACE TABLE patstat_records AS
         SELECT p.*, l.person_id, l.sequence, s.person_id IS NOT NULL AS person_found,
-               s.applicant_name, s.applicant_country, s.applicant_sector, {'i.ipc' if ipc else 'NULL'} AS ipc
+               s.applicant_name, s.applicant_country, s.applicant_sector, {"i.ipc" if ipc else "NULL"} AS ipc
         FROM patstat_publications AS p
         LEFT JOIN patstat_links AS l USING (pat_publn_id)
         LEFT JOIN (
             SELECT person_id, {name} AS applicant_name,
-                   {_blank_null('person_ctry_code')} AS applicant_country,
-                   {sector_sql('psn_sector')} AS applicant_sector
-            FROM {_relation(tables['tls206'])}
+                   {_blank_null("person_ctry_code")} AS applicant_country,
+                   {sector_sql("psn_sector")} AS applicant_sector
+            FROM {_relation(tables["tls206"])}
             WHERE person_id IN (SELECT person_id FROM patstat_links)) AS s USING (person_id)
         {ipc}"""
 
@@ -340,10 +403,22 @@ def _formats():
     )
     header = "tls211_pat_publn: " + ",".join(TABLES["tls211"])
     return (
-        SourceFormat("patstat", "EPO PATSTAT Global tables (tls211, tls206, tls207/tls227, tls209), names as psn_name",
-                     header, detect, _read(("psn_name",)), download=download),
-        SourceFormat("patstat-han", "EPO PATSTAT Global tables, names as OECD HAN (han_name); chosen with --source",
-                     header, lambda head: False, _read(("han_name", "psn_name")), download=download),
+        SourceFormat(
+            "patstat",
+            "EPO PATSTAT Global tables (tls211, tls206, tls207/tls227, tls209), names as psn_name",
+            header,
+            detect,
+            _read(("psn_name",)),
+            download=download,
+        ),
+        SourceFormat(
+            "patstat-han",
+            "EPO PATSTAT Global tables, names as OECD HAN (han_name); chosen with --source",
+            header,
+            lambda head: False,
+            _read(("han_name", "psn_name")),
+            download=download,
+        ),
     )
 
 

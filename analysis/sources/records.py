@@ -68,11 +68,16 @@ def raw_select(table, file_label, label, values, order_base=0):
         "_empty_parts": "0",
         **values,
     }
-    return "SELECT " + ", ".join(
-        f"{expressions[name]} AS {name}" if kind is None and name in expressions
-        else f"CAST({expressions.get(name, 'NULL')} AS {kind or 'VARCHAR'}) AS {name}"
-        for name, kind in RAW_COLUMNS.items()
-    ) + f" FROM {table}"
+    return (
+        "SELECT "
+        + ", ".join(
+            f"{expressions[name]} AS {name}"
+            if kind is None and name in expressions
+            else f"CAST({expressions.get(name, 'NULL')} AS {kind or 'VARCHAR'}) AS {name}"
+            for name, kind in RAW_COLUMNS.items()
+        )
+        + f" FROM {table}"
+    )
 
 
 def split_cells(select_sql, separator, columns=("applicant_name",)):
@@ -97,11 +102,11 @@ def split_cells(select_sql, separator, columns=("applicant_name",)):
     other_columns = "".join(f", {expression} AS {name}_parts" for name, expression in other_lists.items())
     replaced = ", ".join(("applicant_sequence", "_part", "_empty_parts", *columns))
     return f"""
-        SELECT * EXCLUDE ({replaced}, parts, n, i{''.join(f', {n}_parts' for n in others)}),
+        SELECT * EXCLUDE ({replaced}, parts, n, i{"".join(f", {n}_parts" for n in others)}),
                CASE WHEN n = 0 THEN NULL ELSE parts[i] END AS {first},
                CAST(i AS VARCHAR) AS applicant_sequence, CAST(i AS INTEGER) AS _part,
                CAST(CASE WHEN i = 1 THEN (CASE WHEN {first} IS NULL THEN 0 ELSE {written} END) - n ELSE 0 END AS INTEGER) AS _empty_parts
-               {', ' + picked if picked else ''}
+               {", " + picked if picked else ""}
         FROM (SELECT *, {parts} AS parts, len({parts}) AS n{other_columns},
                      unnest(range(1, greatest(len({parts}), 1) + 1)) AS i
               FROM ({select_sql}))"""
