@@ -268,7 +268,11 @@ def test_a_split_country_cell_needs_one_country_or_one_per_applicant(tmp_path):
         "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Gamma,CN\nWO2018000002,2018-01-04,Beta;Alpha,US;CN\n",
     )
     ranked = load_dataset(path, column_map=mapping, counting="every-applicant", cache=False).ranked
-    assert dict(zip(ranked["applicant"], ranked["country"], strict=False)) == {"Alpha": "CN", "Beta": "US", "Gamma": "CN"}
+    assert dict(zip(ranked["applicant"], ranked["country"], strict=False)) == {
+        "Alpha": "CN",
+        "Beta": "US",
+        "Gamma": "CN",
+    }
     write(path, "No,Date,Names,Countries\nWO2018000001,2018-01-04,Alpha;Beta,CN;US;JP\n")
     with pytest.raises(ValidationError) as caught:
         load_dataset(path, column_map=mapping, cache=False)
