@@ -80,6 +80,8 @@ def read_entry(key, cache_dir=None):
         checksums = json.loads(checksum_path.read_text(encoding="utf-8"))
         if checksums.get("key") != key:
             raise ValueError("entry names another key")
+        if checksums.pop("self") != _digest_of(checksums):
+            raise ValueError("the entry's own record is damaged")
         content = {part: path.read_bytes() for part, path in paths.items()}
         if any(hashlib.sha256(content[part]).hexdigest() != checksums["files"][part] for part in _PARTS):
             raise ValueError("entry does not match its checksum")
@@ -117,6 +119,7 @@ def write_entry(key, ranked, summary, name_lookup, unused_aliases, cache_dir=Non
         "object_columns": [str(name) for name in ranked.columns if ranked[name].dtype == object],
         "unused_aliases": [[a.raw_name, a.canonical_name, a.note] for a in unused_aliases],
     }
+    checksums["self"] = _digest_of(checksums)
     try:
         checksum_path.parent.mkdir(parents=True, exist_ok=True)
         for part, data in content.items():
@@ -125,6 +128,12 @@ def write_entry(key, ranked, summary, name_lookup, unused_aliases, cache_dir=Non
         _prune(checksum_path.parent)
     except OSError:
         pass
+
+
+def _digest_of(record):
+    """The sha256 of an entry's own record (checksums, summary, aliases), so that a flipped
+    bit in the summary is caught like one in the tables."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
 def _encode(value):

@@ -171,3 +171,13 @@ def test_an_entry_keeps_the_loader_summary_with_its_paths_tuples_and_dicts(tmp_p
     pd.testing.assert_frame_equal(stored_ranked, ranked)
     assert (stored_summary, lookup, unused) == (summary, {"alpha": "Alpha"}, (Alias("A", "Alpha", "note"),))
     assert isinstance(stored_summary.files[0].path, Path)
+
+
+def test_a_flipped_digit_in_the_stored_summary_is_discarded_and_recomputed(co_applicants, cache_dir):
+    first = load_dataset(co_applicants)
+    (record,) = cache_dir.glob("*.sha256.json")
+    text = record.read_text(encoding="utf-8")
+    rows = f'"rows": {{"value": {first.summary.rows}}}'
+    assert rows in text
+    record.write_text(text.replace(rows, f'"rows": {{"value": {first.summary.rows ^ 1}}}'), encoding="utf-8")
+    assert load_dataset(co_applicants).summary.rows == first.summary.rows
