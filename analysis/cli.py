@@ -89,7 +89,9 @@ def cmd_rank(args):
     table = ranking_table(dataset.ranked, args.year, args.sector, args.country, args.top)
     table["counting"] = dataset.counting
     if args.format == "csv":
-        sys.stdout.write(table.to_csv(index=False))
+        from analysis.tables import csv_cell
+
+        sys.stdout.write(table.map(csv_cell).to_csv(index=False))
     elif args.format == "json":
         print(table.to_json(orient="records", force_ascii=False, indent=2))
     else:
@@ -272,7 +274,10 @@ def build_parser():
         "--lang",
         choices=("auto", "en", "zh"),
         default=None,
-        help="the institution report's headline in Chinese too: zh always, en never, auto (default) for Chinese institutions",
+        help=(
+            "the institution report's headline in Chinese too: zh always, en never, "
+            "auto (default) for Chinese institutions"
+        ),
     )
     build.add_argument("--top", type=_positive, default=DEFAULT_TOP)
     build.add_argument("--workers", type=_positive, default=2, help="parallel workers (default 2)")

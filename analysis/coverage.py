@@ -20,6 +20,8 @@ class Coverage:
     year: int
     applications: int
     wipo_total: int | None
+    wipo_year: int | None = None
+    """The year of ``wipo_total``: the nearest year WIPO's figures here give, where not ``year``."""
 
     @property
     def share(self):
@@ -27,22 +29,28 @@ class Coverage:
 
     @property
     def complete(self):
-        """True unless the data clearly holds less than the whole; unknown counts as whole,
-        since there is nothing to compare with (the report says so)."""
+        """True unless the data clearly holds less than the whole; aggregated input, which
+        carries no application count, counts as whole (the report says so)."""
         return self.share is None or self.share >= COMPLETE_SHARE
 
     def sentence(self):
         """The coverage as the report states it."""
         if self.wipo_total is None:
-            return f"WIPO's total for {self.year} is not in this project's published figures, so the coverage of the data cannot be stated."
+            return (
+                f"WIPO's total for {self.year} is not in this project's published figures, "
+                "so the coverage of the data cannot be stated."
+            )
+        basis = "" if self.wipo_year in (None, self.year) else f" (its nearest total, for {self.wipo_year})"
         if self.complete:
             return (
                 f"This data holds {self.applications:,} PCT applications for {self.year}, "
-                f"about {self.share:.0%} of the about {self.wipo_total:,} WIPO reports: treated as the whole PCT system."
+                f"about {self.share:.0%} of the about {self.wipo_total:,} WIPO reports{basis}: "
+                "treated as the whole PCT system."
             )
         return (
             f"This data holds {self.applications:,} of the about {self.wipo_total:,} PCT applications WIPO reports "
-            f"for {self.year} ({self.share:.1%}): ranks are among the applicants in this data, not among all PCT applicants."
+            f"for {self.year}{basis} ({self.share:.1%}): "
+            "ranks are among the applicants in this data, not among all PCT applicants."
         )
 
 
@@ -58,6 +66,9 @@ def wipo_totals():
 def year_coverage(summary, year, totals=None):
     """The Coverage of ``year`` for a dataset's summary (aggregated input: treated as whole)."""
     totals = wipo_totals() if totals is None else totals
-    if not summary.applications_by_year:
+    if not summary.applications_by_year or not totals:
         return Coverage(int(year), 0, None)
-    return Coverage(int(year), int(summary.applications_by_year.get(int(year), 0)), totals.get(int(year)))
+    # A year WIPO's figures here do not reach is compared with the nearest one: the system
+    # changes by a few percent a year, while a keyword export holds a small fraction of it.
+    nearest = min(totals, key=lambda known: (abs(known - int(year)), -known))
+    return Coverage(int(year), int(summary.applications_by_year.get(int(year), 0)), totals[nearest], nearest)

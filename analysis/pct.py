@@ -14,6 +14,9 @@ FIRST_PCT_YEAR = 1978
 
 PCT_OFFICE = "WO"
 FIRST_PUBLICATION_KINDS = ("A1", "A2")
+REPUBLICATION_KINDS = ("A3", "A4", "A8", "A9")
+PCT_KINDS = FIRST_PUBLICATION_KINDS + REPUBLICATION_KINDS
+"""The kinds WIPO gives a PCT publication; any other on a WO row is an error."""
 
 _NUMBER = r"^\s*([A-Za-z]{2})(?:[\s/-]*(\d+)(?:[\s/-]+(\d+))?)?\s*-?\s*\(?\s*([A-Za-z]\d?)?\s*\)?\s*$"
 """Office, one or two runs of digits, and a kind code: "WO 2015/075742 A2" → WO, 2015,
@@ -32,7 +35,8 @@ def parts_sql(number, fast=False):
     if not fast:
         return parsed
     return (
-        f"CASE WHEN length({text}) = 12 AND starts_with({text}, 'WO') AND TRY_CAST(substr({text}, 3) AS UBIGINT) IS NOT NULL "
+        f"CASE WHEN length({text}) = 12 AND starts_with({text}, 'WO') "
+        f"AND TRY_CAST(substr({text}, 3) AS UBIGINT) IS NOT NULL "
         f"THEN {{'office': 'WO', 'first': substr({text}, 3), 'second': '', 'kind': ''}} ELSE {parsed} END"
     )
 

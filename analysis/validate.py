@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.errors import InputFileError, ValidationError
-from analysis.pct import FIRST_PCT_YEAR, PCT_OFFICE, is_first_publication_sql, parts_sql, wo_digits_sql, wo_number_sql
+from analysis.pct import (
+    FIRST_PCT_YEAR,
+    PCT_KINDS,
+    PCT_OFFICE,
+    is_first_publication_sql,
+    parts_sql,
+    wo_digits_sql,
+    wo_number_sql,
+)
 from analysis.schema import PROVENANCES, SECTORS
 
 SHOWN_PROBLEMS = 20
@@ -176,7 +184,8 @@ def _record_views(source):
                applicant_name, {_number("applicant_sequence", types["applicant_sequence"])} AS applicant_sequence,
                applicant_sequence AS raw_applicant_sequence, applicant_country AS raw_applicant_country,
                applicant_sector AS raw_applicant_sector, provenance AS raw_provenance, {_text("ipc")} AS ipc
-        FROM (SELECT *, {wo_digits_sql("p")} FROM (SELECT *, {parts_sql("publication_number", fast=True)} AS p FROM {source.relation}))""")
+        FROM (SELECT *, {wo_digits_sql("p")}
+              FROM (SELECT *, {parts_sql("publication_number", fast=True)} AS p FROM {source.relation}))""")
     first = is_first_publication_sql("kind")
     connection.execute(f"""
         CREATE OR REPLACE VIEW classified AS
@@ -232,6 +241,11 @@ def _record_checks(strict_applicants):
             f"{_quoted('raw_publication_number')} || ' is not a WO publication number (WO2015075742)'",
         ),
         Check(
+            "kind",
+            f"{pct} AND kind IS NOT NULL AND kind NOT IN {_in_list(PCT_KINDS)}",
+            f"{_quoted('kind')} || ' is not a kind of PCT publication ({', '.join(PCT_KINDS)})'",
+        ),
+        Check(
             "publication_date",
             f"{pct} AND publication_date IS NULL",
             f"CASE WHEN {_text('publication_date_raw')} IS NULL THEN 'is empty' "
@@ -246,7 +260,8 @@ def _record_checks(strict_applicants):
         Check(
             "applicant_sequence",
             f"{_text('raw_applicant_sequence')} IS NOT NULL AND (applicant_sequence IS NULL OR applicant_sequence < 1 "
-            "OR applicant_sequence <> floor(applicant_sequence) OR isnan(applicant_sequence) OR isinf(applicant_sequence))",
+            "OR applicant_sequence <> floor(applicant_sequence) OR "
+            "isnan(applicant_sequence) OR isinf(applicant_sequence))",
             f"{_quoted('raw_applicant_sequence')} || ' is not a whole number from 1'",
         ),
     ]

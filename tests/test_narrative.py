@@ -54,7 +54,8 @@ def test_complete_data_keeps_wipos_wording(demo_dataset):
     profile = institution_profile(demo_dataset, "Dalian University of Technology", 2018)
     assert profile.complete
     assert headline(profile) == (
-        "In 2018, Dalian University of Technology published 53 PCT applications, which ranked it 44th among the world's "
+        "In 2018, Dalian University of Technology published 53 PCT applications, "
+        "which ranked it 44th among the world's "
         "educational institutions, 8th among Chinese educational institutions and 836th among all PCT applicants."
     )
 
@@ -73,7 +74,8 @@ def test_partial_data_ranks_among_the_applicants_in_this_data(small):
     assert not profile.complete
     sentence = headline(profile)
     assert sentence == (
-        "In 2018, Alpha University published 2 PCT applications, which ranked it 1st among the educational institutions "
+        "In 2018, Alpha University published 2 PCT applications, "
+        "which ranked it 1st among the educational institutions "
         "in this data, 1st among Chinese educational institutions and 2nd among the applicants in this data."
     )
     assert "world" not in sentence and "all PCT applicants" not in sentence
@@ -99,7 +101,8 @@ def test_coverage_is_complete_from_90_percent_of_wipos_total():
     assert Coverage(2018, 90, 100).complete and not Coverage(2018, 89, 100).complete
     assert Coverage(1990, 5, None).complete
     assert Coverage(2018, 240000, 253000).sentence() == (
-        "This data holds 240,000 PCT applications for 2018, about 95% of the about 253,000 WIPO reports: treated as the whole PCT system."
+        "This data holds 240,000 PCT applications for 2018, "
+        "about 95% of the about 253,000 WIPO reports: treated as the whole PCT system."
     )
     assert Coverage(2018, 200000, 253000).sentence() == (
         "This data holds 200,000 of the about 253,000 PCT applications WIPO reports for 2018 (79.1%): "
@@ -141,12 +144,14 @@ def test_what_counts_accounts_for_every_row_left_out():
     assert what_counts(_dataset(summary, ranked)) == [
         "Read 2 files (canonical 1, patentscope 1; encoding cp1252): 4,230 rows.",
         "4,223 rows are not PCT publications (US 2,210, EP 1,002, CN 900, JP 100, KR 10, …) and were left out.",
-        "4 republications (A3, A4, A8, A9 …) never count again and were left out; 1 of them has no first publication in this data.",
+        "4 republications (A3, A4, A8, A9 …) never count again and were left out; "
+        "1 of them has no first publication in this data.",
         "1 PCT publication names no applicant and is left out of the rankings.",
         "2 empty parts of applicant cells (a doubled or trailing separator) were dropped.",
         "5 rows: rows not kept by the mapping's keep_rows.",
         "4 applications counted, published 2017–2018.",
-        "1 of 4 counted applications (25.0%) have an applicant with no known country: shown as —, left out of country rankings.",
+        "1 of 4 counted applications (25.0%) have an applicant with no known country: "
+        "shown as —, left out of country rankings.",
     ]
 
 
@@ -169,7 +174,8 @@ def test_what_counts_uses_the_singular_for_one(tmp_path):
         "2 PCT publications name no applicant and are left out of the rankings.",
         "1 empty part of applicant cells (a doubled or trailing separator) was dropped.",
         "1 application counted, published 2018.",
-        "0 of 1 counted applications (0.0%) have an applicant with no known country: shown as —, left out of country rankings.",
+        "0 of 1 counted applications (0.0%) have an applicant with no known country: "
+        "shown as —, left out of country rankings.",
     ]
 
 
@@ -189,11 +195,13 @@ def test_what_counts_of_a_real_export_names_non_pct_rows_republications_empty_pa
     lines = what_counts(load_dataset(path, cache=False))
     assert lines[1:] == [
         "3 rows are not PCT publications (US 2, EP 1) and were left out.",
-        "1 republication (A3, A4, A8, A9 …) never counts again and was left out; 1 of them has no first publication in this data.",
+        "1 republication (A3, A4, A8, A9 …) never counts again and was left out; "
+        "1 of them has no first publication in this data.",
         "1 PCT publication names no applicant and is left out of the rankings.",
         "2 empty parts of applicant cells (a doubled or trailing separator) were dropped.",
         "1 application counted, published 2018.",
-        "1 of 1 counted applications (100.0%) have an applicant with no known country: shown as —, left out of country rankings.",
+        "1 of 1 counted applications (100.0%) have an applicant with no known country: "
+        "shown as —, left out of country rankings.",
     ]
 
 
@@ -212,4 +220,15 @@ def test_what_counts_gives_the_unknown_country_share_of_credits_under_another_ru
     dataset.counting = "first-named"
     assert what_counts(dataset)[-1].startswith(
         "1 of 4 counted applications (25.0%) have an applicant with no known country"
+    )
+
+
+def test_a_year_beyond_wipos_totals_is_compared_with_the_nearest_one():
+    totals = {2022: 278_100, 2023: 272_600}
+    summary = Summary(applications_by_year={2025: 500})
+    coverage = year_coverage(summary, 2025, totals)
+    assert (coverage.wipo_year, coverage.wipo_total, coverage.complete) == (2023, 272_600, False)
+    assert coverage.sentence() == (
+        "This data holds 500 of the about 272,600 PCT applications WIPO reports for 2025 (its nearest total, for 2023) "
+        "(0.2%): ranks are among the applicants in this data, not among all PCT applicants."
     )
