@@ -114,7 +114,8 @@ def _read_applications(dataset, years):
                CAST(row_number() OVER (PARTITION BY publication_number ORDER BY order_key) AS INTEGER) AS sequence,
                sector, country, ipc
         FROM (SELECT publication_number, min(year) AS year, applicant, min(ipc) AS ipc,
-                     min(CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT) * {SEQUENCE_SHIFT}
+                     min(CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT)
+                         * {SEQUENCE_SHIFT}
                          + (_order % {SEQUENCE_SHIFT})) AS order_key
               FROM {records} JOIN names USING (applicant_name) WHERE {in_years} GROUP BY publication_number, applicant)
         JOIN attributes USING (applicant)

@@ -280,13 +280,16 @@ def annual_fields(counts, concordance, year, top=5):
             UNION ALL SELECT DISTINCT NULL, field, NULL FROM rows WHERE field_number IS NULL)
         SELECT l.field_number, l.field, l.tech_sector, coalesce(n.applications, 0) AS applications,
                CASE WHEN l.field_number IS NOT NULL
-                    THEN coalesce(n.applications, 0) / sum(n.applications) FILTER (WHERE l.field_number IS NOT NULL) OVER ()
+                    THEN coalesce(n.applications, 0)
+                         / sum(n.applications) FILTER (WHERE l.field_number IS NOT NULL) OVER ()
                END AS share,
                CASE WHEN {has_previous} THEN coalesce(b.applications, 0) END AS applications_previous,
                CASE WHEN b.applications > 0 THEN coalesce(n.applications, 0) / b.applications - 1 END AS growth
         FROM listed AS l
-        LEFT JOIN now AS n ON n.field IS NOT DISTINCT FROM l.field AND n.field_number IS NOT DISTINCT FROM l.field_number
-        LEFT JOIN before AS b ON b.field IS NOT DISTINCT FROM l.field AND b.field_number IS NOT DISTINCT FROM l.field_number
+        LEFT JOIN now AS n
+            ON n.field IS NOT DISTINCT FROM l.field AND n.field_number IS NOT DISTINCT FROM l.field_number
+        LEFT JOIN before AS b
+            ON b.field IS NOT DISTINCT FROM l.field AND b.field_number IS NOT DISTINCT FROM l.field_number
         ORDER BY l.field_number NULLS LAST, l.field""",
         rows=rows,
         previous=previous,

@@ -134,7 +134,10 @@ def change_sentence(profile):
     if before is None:
         if profile.provenance == "published":
             return f"WIPO's tables reproduced here give no figure for {profile.institution} in {profile.year - 1}."
-        return f"{profile.institution} published no PCT applications in {profile.year - 1} in this data: it is a new entrant."
+        return (
+            f"{profile.institution} published no PCT applications in {profile.year - 1} in this data: "
+            "it is a new entrant."
+        )
     difference = float(profile.current.published) - float(before.published)
     if difference == 0:
         count = f"the same number as in {before.year}"
@@ -183,14 +186,16 @@ def what_counts(dataset):
     lines = [read]
     if summary.non_pct:
         lines.append(
-            f"{_plural(summary.non_pct, 'row is', 'rows are')} not {'a PCT publication' if summary.non_pct == 1 else 'PCT publications'} "
+            f"{_plural(summary.non_pct, 'row is', 'rows are')} not "
+            f"{'a PCT publication' if summary.non_pct == 1 else 'PCT publications'} "
             f"({_listed(summary.non_pct_by_office)}) and {'was' if summary.non_pct == 1 else 'were'} left out."
         )
     if summary.republications:
         without = summary.republications_without_first
         lines.append(
             f"{_plural(summary.republications, 'republication')} (A3, A4, A8, A9 …) never "
-            f"{'counts' if summary.republications == 1 else 'count'} again and {'was' if summary.republications == 1 else 'were'} left out"
+            f"{'counts' if summary.republications == 1 else 'count'} again and "
+            f"{'was' if summary.republications == 1 else 'were'} left out"
             + (
                 f"; {without:,} of them {'has' if without == 1 else 'have'} no first publication in this data."
                 if without

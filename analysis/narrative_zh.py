@@ -69,7 +69,10 @@ def headline_zh(profile, name_zh=None):
         places.append(
             f"在{country_zh(profile.country)}{SECTOR_COUNTRY_ZH[profile.sector]}中排名第{now.rank_sector_country}位"
         )
-    return f"{profile.year}年，{name}{_applications(profile, now.published)}，{'，'.join(places)}，{overall}排名第{now.rank_overall}位。"
+    return (
+        f"{profile.year}年，{name}{_applications(profile, now.published)}，"
+        f"{'，'.join(places)}，{overall}排名第{now.rank_overall}位。"
+    )
 
 
 def change_sentence_zh(profile, name_zh=None):
@@ -90,7 +93,10 @@ def change_sentence_zh(profile, name_zh=None):
     if moved == 0:
         place = f"在全球{sector}中的排名保持第{before.rank_sector}位"
     else:
-        place = f"在全球{sector}中的排名{'上升' if moved > 0 else '下降'}{abs(moved)}位（{before.year}年为第{before.rank_sector}位）"
+        place = (
+            f"在全球{sector}中的排名{'上升' if moved > 0 else '下降'}{abs(moved)}位"
+            f"（{before.year}年为第{before.rank_sector}位）"
+        )
     return f"申请量{count}；{place}。"
 
 

@@ -3,9 +3,9 @@ and the manifest, then swap the finished folder in.
 
 Each step is its own module (``execute``, ``export_html``, ``tables``, ``manifest``,
 ``atomic``; weasyprint prints the PDF in one call here); this one runs them in order, in one
-process: three command-line calls cost several times as much. The heavy modules are imported while the kernel runs. A report is
-built under its lock in a hidden folder beside its final place and swapped in only when
-complete, so a failed build never replaces an earlier good one.
+process: three command-line calls cost several times as much. The heavy modules are imported
+while the kernel runs. A report is built under its lock in a hidden folder beside its final
+place and swapped in only when complete, so a failed build never replaces an earlier good one.
 """
 
 import base64

@@ -74,7 +74,8 @@ WITH rows AS (
     FROM read_parquet({path}, file_row_number = true)),
 tallies AS (
     SELECT year, applicant_name, count(*) AS published
-    FROM (SELECT arg_min(year(publication_date), order_key) AS year, arg_min(applicant_name, order_key) AS applicant_name
+    FROM (SELECT arg_min(year(publication_date), order_key) AS year,
+                 arg_min(applicant_name, order_key) AS applicant_name
           FROM rows GROUP BY publication_number)
     GROUP BY ALL),
 names AS (
@@ -120,7 +121,9 @@ def pandas_peer(path):
     rows["row"] = range(len(rows))
     first = rows.sort_values(["publication_number", "applicant_sequence", "row"]).drop_duplicates("publication_number")
     aliases = pd.read_csv(APPLICANT_ALIASES)
-    first["applicant"] = first["applicant_name"].map(dict(zip(aliases["raw_name"], aliases["canonical_name"], strict=False)))
+    first["applicant"] = first["applicant_name"].map(
+        dict(zip(aliases["raw_name"], aliases["canonical_name"], strict=False))
+    )
     first["applicant"] = first["applicant"].fillna(first["applicant_name"])
     first["year"] = pd.to_datetime(first["publication_date"]).dt.year
     keys = ["year", "applicant"]

@@ -106,7 +106,8 @@ class Chromium:
         self.profile = tempfile.mkdtemp(prefix="pct-chromium-")
         port = free_port()
         self.process = subprocess.Popen(
-            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", f"--remote-debugging-port={port}", "about:blank"],
+            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}",
+             f"--remote-debugging-port={port}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for(f"http://127.0.0.1:{port}/json/version")

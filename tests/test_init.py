@@ -5,7 +5,10 @@ import analysis
 
 
 def test_import_analysis_loads_none_of_the_heavy_modules():
-    code = "import sys, analysis; print(sorted(m for m in ('pandas', 'duckdb', 'matplotlib', 'analysis.present') if m in sys.modules))"
+    code = (
+        "import sys, analysis; "
+        "print(sorted(m for m in ('pandas', 'duckdb', 'matplotlib', 'analysis.present') if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
 

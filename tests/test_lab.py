@@ -22,7 +22,8 @@ def shell():
     shell = InteractiveShell.instance()
     ipython.install(shell)
     shell.run_cell(
-        "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nimport pandas as pd"
+        "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
+        "import seaborn as sns\nimport pandas as pd"
     )
     yield shell
     shell.run_cell("plt.close('all')")

@@ -61,7 +61,10 @@ def test_a_column_mapping_renames_headers_parses_dates_and_splits_applicants(tmp
     ranked = load_dataset(path, column_map=mapping).ranked
     assert dict(zip(ranked["applicant"], ranked["published"], strict=False)) == {"Alpha University": 2, "Beta Corp": 1}
     assert set(ranked["year"]) == {2014}
-    assert dict(zip(ranked["applicant"], ranked["country"], strict=False)) == {"Alpha University": "CN", "Beta Corp": "US"}
+    assert dict(zip(ranked["applicant"], ranked["country"], strict=False)) == {
+        "Alpha University": "CN",
+        "Beta Corp": "US",
+    }
     whole = load_dataset(path, column_map=mapping, counting="every-applicant").ranked
     assert dict(zip(whole["applicant"], whole["published"], strict=False)) == {"Alpha University": 3, "Beta Corp": 2}
 

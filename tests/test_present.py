@@ -169,9 +169,8 @@ def test_paragraphs_and_notes_escape_their_text():
 
 def test_title_is_the_h1_the_renderer_takes_for_the_masthead():
     html = present.title(f"{HOSTILE} in 2018", subtitle="Counts & ranks").html
-    assert (
-        html
-        == '<h1 class="title">&lt;script&gt;alert(1)&lt;/script&gt; in 2018</h1><p class="subtitle">Counts &amp; ranks</p>'
+    assert html == (
+        '<h1 class="title">&lt;script&gt;alert(1)&lt;/script&gt; in 2018</h1><p class="subtitle">Counts &amp; ranks</p>'
     )
 
 

@@ -68,7 +68,8 @@ def test_headline_states_the_story(story):
     profile = institution_profile(story, "Dalian University of Technology", 2018)
     assert headline(profile) == (
         "In 2018, Dalian University of Technology published 53 PCT applications, which ranked it 3rd among "
-        "the world's educational institutions, 2nd among Chinese educational institutions and 8th among all PCT applicants."
+        "the world's educational institutions, "
+        "2nd among Chinese educational institutions and 8th among all PCT applicants."
     )
     assert change_sentence(profile) == (
         "That is 13 more than in 2017; it moved down 1 place among educational institutions, from 2nd."

@@ -175,7 +175,10 @@ def test_counting_and_ranking_match_a_brute_force_reference(tmp_path_factory, pu
     ).to_csv(path, index=False)
     ranked = load_dataset(path, counting=rule).ranked
     expected = brute_force_counts(pubs, rule)
-    got = {(int(y), a.upper()): p for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"], strict=False)}
+    got = {
+        (int(y), a.upper()): p
+        for y, a, p in zip(ranked["year"], ranked["applicant"], ranked["published"], strict=False)
+    }
     assert got.keys() == expected.keys()
     assert got == pytest.approx({key: float(value) for key, value in expected.items()})
     for year in {y for y, _ in expected}:

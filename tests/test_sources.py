@@ -226,7 +226,8 @@ def test_keep_rows_leaves_out_other_rows_and_counts_them(tmp_path):
     )
     mapping = write(
         tmp_path / "mapping.yaml",
-        "columns: {publication_number: No, publication_date: Date, applicant_name: Name}\nkeep_rows:\n  Jurisdiction: [WO]\n",
+        "columns: {publication_number: No, publication_date: Date, "
+        "applicant_name: Name}\nkeep_rows:\n  Jurisdiction: [WO]\n",
     )
     dataset = load_dataset(path, column_map=mapping, cache=False)
     assert dataset.summary.set_aside == {"rows not kept by the mapping's keep_rows": 2}
@@ -261,7 +262,8 @@ def test_a_glob_matching_nothing_and_an_unreadable_parquet_are_one_line(tmp_path
 def test_a_split_country_cell_needs_one_country_or_one_per_applicant(tmp_path):
     mapping = write(
         tmp_path / "mapping.yaml",
-        "columns: {publication_number: No, publication_date: Date, applicant_name: Names, applicant_country: Countries}\nsplit_applicants: ';'\n",
+        "columns: {publication_number: No, publication_date: Date, applicant_name: "
+        "Names, applicant_country: Countries}\nsplit_applicants: ';'\n",
     )
     path = write(
         tmp_path / "export.csv",

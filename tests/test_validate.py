@@ -73,7 +73,10 @@ def test_the_a1_and_a3_of_one_application_in_two_years_count_once_in_the_a1_year
 
 
 def test_an_old_two_digit_wo_number_is_one_application(tmp_path):
-    rows = "WO 03/012345,2003-02-13,Alpha,CN,1,A1\nWO2003012345,2003-02-13,Alpha,CN,1,A1\nWO 99/12345,1999-03-18,Alpha,CN,1,A1\n"
+    rows = (
+        "WO 03/012345,2003-02-13,Alpha,CN,1,A1\nWO2003012345,2003-02-13,Alpha,CN,1,A1\n"
+        "WO 99/12345,1999-03-18,Alpha,CN,1,A1\n"
+    )
     assert counts(load(tmp_path, rows)) == {(1999, "Alpha"): 1, (2003, "Alpha"): 1}
 
 
@@ -147,9 +150,8 @@ def test_a_control_character_in_a_name_is_an_error_naming_the_row(tmp_path, char
 @pytest.mark.parametrize("country", ["WO", "EP", "ZZ", "XK", "USA"])
 def test_a_country_that_is_not_iso_3166_1_alpha_2_is_an_error(tmp_path, country):
     rows = f"WO2018000001,2018-01-04,Alpha,{country},1,A1\n"
-    assert (
-        error(tmp_path, rows)
-        == f"{tmp_path / 'records.csv'} line 2, applicant_country: '{country}' is not an ISO 3166-1 alpha-2 country code"
+    assert error(tmp_path, rows) == (
+        f"{tmp_path / 'records.csv'} line 2, applicant_country: '{country}' is not an ISO 3166-1 alpha-2 country code"
     )
 
 
@@ -240,7 +242,8 @@ def test_several_problems_are_listed_with_their_files_and_lines(tmp_path):
         load_dataset([first, second], cache=False)
     assert str(caught.value).splitlines()[1:] == [
         f"  - {first} line 2, applicant_country: 'ZZ' is not an ISO 3166-1 alpha-2 country code",
-        f"  - {second} line 3, publication_date: 1970-01-01 is before 1978, when the first PCT applications were published",
+        f"  - {second} line 3, publication_date: 1970-01-01 is before 1978, "
+        "when the first PCT applications were published",
         f"  - {second} line 3, applicant_sequence: '1.5' is not a whole number from 1",
     ]
     assert caught.value.total == 3
@@ -250,7 +253,7 @@ def test_several_problems_are_listed_with_their_files_and_lines(tmp_path):
 def test_a_wo_number_that_no_year_could_have_written_is_an_error(tmp_path, number):
     # Two-digit years ran from 1978 to 2003; from 2004 the year has four digits and the serial six.
     rows = f"{number},2018-01-04,Alpha,CN,1,A1\n"
-    assert (
-        error(tmp_path, rows)
-        == f"{tmp_path / 'records.csv'} line 2, publication_number: '{number}' is not a WO publication number (WO2015075742)"
+    assert error(tmp_path, rows) == (
+        f"{tmp_path / 'records.csv'} line 2, publication_number: "
+        f"'{number}' is not a WO publication number (WO2015075742)"
     )

@@ -117,7 +117,8 @@ def detect_format(head, forced=None, column_map=None):
         return FORMATS["canonical"]  # whose reading names the columns it misses
     raise SchemaError(
         f"{head.path}: not a format this tool knows ({', '.join(n for n in FORMATS if n != 'mapped')}); "
-        f"its first line is {_first_line(head)!r}. See `pct-report sources`, or map your headers with --columns MAPPING.yaml"
+        f"its first line is {_first_line(head)!r}. See `pct-report sources`, "
+        "or map your headers with --columns MAPPING.yaml"
     )
 
 

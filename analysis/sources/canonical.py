@@ -82,7 +82,10 @@ def _check_split_countries(reader, head, select, separator, label):
     from analysis.validate import SHOWN_PROBLEMS
 
     def parts(name):
-        return f"len(list_filter(string_split(coalesce({name}, ''), {sql_string(separator)}), lambda p: {trimmed('p')} IS NOT NULL))"
+        return (
+            f"len(list_filter(string_split(coalesce({name}, ''), {sql_string(separator)}), "
+            f"lambda p: {trimmed('p')} IS NOT NULL))"
+        )
 
     found = reader.connection.execute(f"""
         SELECT _row, names, countries, count(*) OVER () FROM (
@@ -133,7 +136,10 @@ def _recoded(reader, canonical, expression):
         expression = f"CASE trim(CAST({expression} AS VARCHAR)) {cases} ELSE {expression} END"
     if canonical == "applicant_country" and getattr(column_map, "country_names", False):
         _country_table(reader.connection)
-        expression = f"coalesce((SELECT code FROM country_names WHERE name = lower(trim(CAST({expression} AS VARCHAR)))), {expression})"
+        expression = (
+            f"coalesce((SELECT code FROM country_names WHERE name = lower(trim(CAST({expression} AS VARCHAR)))), "
+            f"{expression})"
+        )
     return expression
 
 

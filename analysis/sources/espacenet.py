@@ -49,7 +49,10 @@ def _text(expression):
 
 def _lines(expression):
     """SQL: the non-empty, trimmed lines of a cell."""
-    return f"list_filter(list_transform(string_split({_text(expression)}, chr(10)), lambda v: {trimmed('v')}), lambda v: v IS NOT NULL)"
+    return (
+        f"list_filter(list_transform(string_split({_text(expression)}, chr(10)), lambda v: {trimmed('v')}), "
+        "lambda v: v IS NOT NULL)"
+    )
 
 
 def _members(numbers, dates):
@@ -113,7 +116,8 @@ def _with_countries(select):
     """SQL: the records of ``select`` with a trailing "[CC]" moved from the name to the country."""
     code = r"\s*\[([A-Za-z]{2})\]\s*$"
     return (
-        f"SELECT * REPLACE ({trimmed(f'regexp_replace(applicant_name, {sql_string(code)}, {sql_string(chr(32))})')} AS applicant_name, "
+        f"SELECT * REPLACE ({trimmed(f'regexp_replace(applicant_name, {sql_string(code)}, {sql_string(chr(32))})')} "
+        "AS applicant_name, "
         f"NULLIF(regexp_extract(applicant_name, {sql_string(code)}, 1), '') AS applicant_country) FROM ({select})"
     )
 
@@ -124,7 +128,10 @@ def _format():
     return SourceFormat(
         "espacenet",
         "Espacenet (EPO) results list, as downloaded (.csv, .xlsx, .xls)",
-        "No;Title;Inventors;Applicants;Publication number;Earliest priority;IPC;CPC;Publication date;Earliest publication;Family number",
+        (
+            "No;Title;Inventors;Applicants;Publication number;Earliest priority;IPC;CPC;"
+            "Publication date;Earliest publication;Family number"
+        ),
         detect,
         read,
         download=(

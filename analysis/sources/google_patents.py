@@ -121,7 +121,10 @@ def _format():
     return SourceFormat(
         "google",
         "Google Patents search results, 'Download (CSV)' as downloaded",
-        "id,title,assignee,inventor/author,priority date,filing/creation date,publication date,grant date,result link,representative figure link",
+        (
+            "id,title,assignee,inventor/author,priority date,filing/creation date,publication date,grant date,"
+            "result link,representative figure link"
+        ),
         detect,
         read,
         download=(

@@ -52,7 +52,10 @@ def parse_date(expression, pattern=None):
     parsed = f"CAST(try_strptime({text}, {sql_string(pattern)}) AS DATE)"
     if "%y" not in pattern:
         return parsed
-    return f"list_transform([{parsed}], lambda d: CASE WHEN d > current_date THEN CAST(d - INTERVAL 100 YEAR AS DATE) ELSE d END)[1]"
+    return (
+        f"list_transform([{parsed}], lambda d: CASE WHEN d > current_date "
+        "THEN CAST(d - INTERVAL 100 YEAR AS DATE) ELSE d END)[1]"
+    )
 
 
 def raw_select(table, file_label, label, values, order_base=0):
@@ -90,10 +93,16 @@ def split_cells(select_sql, separator, columns=("applicant_name",)):
     split in step with the first; a single value applies to every part.
     """
     first, *others = columns
-    parts = f"list_filter(list_transform(string_split(coalesce({first}, ''), {sql_string(separator)}), lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
+    parts = (
+        f"list_filter(list_transform(string_split(coalesce({first}, ''), {sql_string(separator)}), "
+        f"lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
+    )
     written = f"len(string_split(coalesce({first}, ''), {sql_string(separator)}))"
     other_lists = {
-        name: f"list_filter(list_transform(string_split(coalesce({name}, ''), {sql_string(separator)}), lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
+        name: (
+            f"list_filter(list_transform(string_split(coalesce({name}, ''), {sql_string(separator)}), "
+            f"lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
+        )
         for name in others
     }
     picked = ", ".join(
@@ -105,7 +114,8 @@ def split_cells(select_sql, separator, columns=("applicant_name",)):
         SELECT * EXCLUDE ({replaced}, parts, n, i{"".join(f", {n}_parts" for n in others)}),
                CASE WHEN n = 0 THEN NULL ELSE parts[i] END AS {first},
                CAST(i AS VARCHAR) AS applicant_sequence, CAST(i AS INTEGER) AS _part,
-               CAST(CASE WHEN i = 1 THEN (CASE WHEN {first} IS NULL THEN 0 ELSE {written} END) - n ELSE 0 END AS INTEGER) AS _empty_parts
+               CAST(CASE WHEN i = 1 THEN (CASE WHEN {first} IS NULL THEN 0 ELSE {written} END) - n ELSE 0 END
+                    AS INTEGER) AS _empty_parts
                {", " + picked if picked else ""}
         FROM (SELECT *, {parts} AS parts, len({parts}) AS n{other_columns},
                      unnest(range(1, greatest(len({parts}), 1) + 1)) AS i
@@ -137,4 +147,7 @@ def ipc_joined(expression):
     """SQL: the IPC symbols of a cell, whatever separates them (";", ",", line breaks), joined
     by ";" as the records contract wants; spaces inside a symbol ("G06F 3/01") are kept."""
     parts = f"regexp_split_to_array(coalesce(CAST({expression} AS VARCHAR), ''), '[;,\\r\\n]+')"
-    return f"NULLIF(array_to_string(list_filter(list_transform({parts}, lambda s: {trimmed('s')}), lambda s: s IS NOT NULL), ';'), '')"
+    return (
+        f"NULLIF(array_to_string(list_filter(list_transform({parts}, lambda s: {trimmed('s')}), "
+        "lambda s: s IS NOT NULL), ';'), '')"
+    )
