@@ -64,7 +64,9 @@ present.table(
 # %% [markdown]
 # ## Find an educational institution
 #
-# Every educational institution with published applications in the year, not only the leaders: on screen, type part of a name to find it, or click a heading to sort. The printed report keeps the top of the ranking above; the full list is among the report's tables (CSV and XLSX).
+# Every educational institution with published applications in the year, not only the leaders: on screen, type part of a
+# name to find it, or click a heading to sort. The printed report keeps the top of the ranking above; the full list is
+# among the report's tables (CSV and XLSX).
 
 # %%
 present.searchable_table(
@@ -88,7 +90,8 @@ present.table(
 # %% [markdown]
 # ## Shares by sector and by country
 #
-# How the year's published applications divide between the sectors, and between the countries of the first-named applicants.
+# How the year's published applications divide between the sectors, and between the countries of the first-named
+# applicants.
 
 # %%
 sector_shares = summary.shares_by_sector(dataset.ranked, year)
@@ -114,8 +117,13 @@ country_shares = summary.shares_by_country(dataset.ranked, year, top=10)
 # %%
 present.figure(
     charts.shares(country_shares, f"Published PCT applications by country, {year}"),
-    alt=f"Bar chart of the ten leading countries' shares of the PCT applications published in {year}, the rest as others",
-    caption=f"Share of published PCT applications by country of the applicant, {year}: the ten largest, then all others",
+    alt=(
+        f"Bar chart of the ten leading countries' shares of the PCT applications published in {year}, "
+        "the rest as others"
+    ),
+    caption=(
+        f"Share of published PCT applications by country of the applicant, {year}: the ten largest, then all others"
+    ),
 )
 
 # %%
@@ -129,7 +137,9 @@ present.table(
 # %% [markdown]
 # ## Fields of technology
 #
-# The year's applications by WIPO's 35 fields of technology and its five sectors of technology, the fields that grew fastest since the year before, and the leading applicant of each field. An application classified in several fields is divided equally among them, as in WIPO's statistics by field.
+# The year's applications by WIPO's 35 fields of technology and its five sectors of technology, the fields that grew
+# fastest since the year before, and the leading applicant of each field. An application classified in several fields is
+# divided equally among them, as in WIPO's statistics by field.
 
 # %%
 details = application_details(dataset, [year - 1, year])
@@ -168,7 +178,8 @@ present.table(
 # %% [markdown]
 # ## Co-applications
 #
-# How many applications name more than one applicant, and how often universities file together with businesses, by the university's country.
+# How many applications name more than one applicant, and how often universities file together with businesses, by the
+# university's country.
 
 # %%
 present.table(
@@ -185,7 +196,9 @@ present.table(
 # %% [markdown]
 # ## Biggest movers
 #
-# The applicants that climbed or fell furthest among all applicants since the year before. Only applicants with published applications in both years, and ranked among the leaders in at least one of them, are compared: further down, one application more or less moves an applicant by hundreds of places.
+# The applicants that climbed or fell furthest among all applicants since the year before. Only applicants with
+# published applications in both years, and ranked among the leaders in at least one of them, are compared: further
+# down, one application more or less moves an applicant by hundreds of places.
 
 # %%
 movers = summary.biggest_movers(dataset.ranked, year, count=10, among_top=2 * top_n)
@@ -208,7 +221,9 @@ present.table(
 # %% [markdown]
 # ## Methods and data
 #
-# Applications are counted by the year in which they were published, not the year they were filed. Applicant names are harmonised with a reviewed alias table before counting. Figures marked † reproduce what WIPO published; figures marked ‡ are synthetic demonstration data and describe no real applicant's activity.
+# Applications are counted by the year in which they were published, not the year they were filed. Applicant names are
+# harmonised with a reviewed alias table before counting. Figures marked † reproduce what WIPO published; figures marked
+# ‡ are synthetic demonstration data and describe no real applicant's activity.
 
 # %%
 present.paragraphs(*method_sentences(dataset, year))

@@ -61,12 +61,17 @@ card.show_card(profile, counting, data_source(dataset), name_zh)
 # %% [markdown]
 # ## Trend over the years
 #
-# Published applications in each year of the data, and the ranks they earned. A lower rank is better; ranks are drawn on a logarithmic scale so that a place among thousands of applicants and a place among a few dozen institutions can be read on one chart.
+# Published applications in each year of the data, and the ranks they earned. A lower rank is better; ranks are drawn on
+# a logarithmic scale so that a place among thousands of applicants and a place among a few dozen institutions can be
+# read on one chart.
 
 # %%
 present.figure(
     charts.trend(profile),
-    alt=f"Bar chart of the PCT applications {profile.institution} published each year, and line chart of its three ranks",
+    alt=(
+        f"Bar chart of the PCT applications {profile.institution} published each year, "
+        "and line chart of its three ranks"
+    ),
     caption=f"{profile.institution}: published PCT applications and ranks by year",
     names=[profile.institution],
 )
@@ -82,7 +87,8 @@ present.table(
 # %% [markdown]
 # ## Among the leaders of its sector
 #
-# Where the institution stands among the leading applicants of its sector worldwide. It is shown even when it ranks below the leaders, after a gap.
+# Where the institution stands among the leading applicants of its sector worldwide. It is shown even when it ranks
+# below the leaders, after a gap.
 
 # %%
 leaders = summary.standing_among_top(dataset.ranked, year, profile.institution, top=top_n)
@@ -90,7 +96,10 @@ leaders = summary.standing_among_top(dataset.ranked, year, profile.institution, 
 # %%
 present.figure(
     charts.standing(leaders, profile.institution, f"Leading {SECTOR_LABELS[profile.sector]}, {year}"),
-    alt=f"Bar chart of the leading {SECTOR_LABELS[profile.sector]} by published PCT applications in {year}, with {profile.institution} highlighted",
+    alt=(
+        f"Bar chart of the leading {SECTOR_LABELS[profile.sector]} by published PCT applications in {year}, "
+        f"with {profile.institution} highlighted"
+    ),
     caption=f"Leading {SECTOR_LABELS[profile.sector]} by published PCT applications, {year}",
 )
 
@@ -140,7 +149,10 @@ present.table(
 # %% [markdown]
 # ## Fields of technology
 #
-# The institution's applications by field of technology (WIPO's 35 fields), its share in each field against the share of that field among all applications of its sector worldwide, and its rank among its sector in each field. The specialisation index divides the first share by the second: above 1, the institution files relatively more in that field than institutions of its kind do.
+# The institution's applications by field of technology (WIPO's 35 fields), its share in each field against the share of
+# that field among all applications of its sector worldwide, and its rank among its sector in each field. The
+# specialisation index divides the first share by the second: above 1, the institution files relatively more in that
+# field than institutions of its kind do.
 
 # %%
 details = application_details(dataset, [year - 1, year])
@@ -158,7 +170,8 @@ present.table(
 # %% [markdown]
 # ## Partners
 #
-# The co-applicants named on the institution's applications, by sector, and how many of its applications it filed with a partner. Every applicant named counts as a partner, whatever the counting rule.
+# The co-applicants named on the institution's applications, by sector, and how many of its applications it filed with a
+# partner. Every applicant named counts as a partner, whatever the counting rule.
 
 # %%
 present.table(
@@ -188,7 +201,9 @@ present.table(
 # %% [markdown]
 # ## Methods and data
 #
-# Applications are counted by the year in which they were published, not the year they were filed. Applicant names are harmonised with a reviewed alias table before counting. Figures marked † reproduce what WIPO published; figures marked ‡ are synthetic demonstration data and describe no real applicant's activity.
+# Applications are counted by the year in which they were published, not the year they were filed. Applicant names are
+# harmonised with a reviewed alias table before counting. Figures marked † reproduce what WIPO published; figures marked
+# ‡ are synthetic demonstration data and describe no real applicant's activity.
 
 # %%
 present.paragraphs(*method_sentences(dataset, year))
