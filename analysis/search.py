@@ -1,6 +1,5 @@
 """Find applicants by a piece of their name, for people who do not know the exact spelling."""
 
-
 from analysis.names import normalise_name
 
 
