@@ -130,7 +130,7 @@ def cmd_applicants(args):
 
 
 def cmd_variants(args):
-    from analysis.names import likely_variants
+    from analysis.variants import likely_variants
 
     totals = _load(args).ranked.groupby("applicant", as_index=False)["published"].sum()
     pairs = likely_variants(totals, args.threshold, args.limit)

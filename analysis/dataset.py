@@ -24,6 +24,7 @@ from analysis.sectors import read_sector_overrides
 from analysis.sources import open_inputs
 from analysis.sources.mapping import ColumnMap, read_column_map
 from analysis.validate import Summary, validate_source
+from analysis.variants import closest_names
 
 
 @dataclass(frozen=True)
@@ -80,21 +81,6 @@ class Dataset:
         raise UnknownInstitutionError(
             f"no applicant named {name!r} in the data", closest_names(applicants.unique(), name)
         )
-
-
-def closest_names(candidates, name, limit=5):
-    """The candidates most like ``name``, best first, for a helpful error message."""
-    from rapidfuzz import fuzz, process
-
-    matches = process.extract(
-        normalise_name(name),
-        list(candidates),
-        scorer=fuzz.WRatio,
-        processor=normalise_name,
-        limit=limit,
-        score_cutoff=60,
-    )
-    return [match for match, _, _ in matches]
 
 
 def load_dataset(

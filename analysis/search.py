@@ -1,6 +1,7 @@
 """Find applicants by a piece of their name, for people who do not know the exact spelling."""
 
 from analysis.names import normalise_name
+from analysis.variants import closest_names
 
 
 def search_applicants(ranked, text, limit=20):
@@ -10,8 +11,6 @@ def search_applicants(ranked, text, limit=20):
     first_year, last_year, largest totals first; when nothing contains the text, the
     closest names by fuzzy similarity instead.
     """
-    from analysis.dataset import closest_names
-
     summary = ranked.groupby("applicant", as_index=False).agg(
         country=("country", "first"),
         sector=("sector", "first"),

@@ -117,7 +117,7 @@ def decide_sectors(applicants, overrides):
     ``applicants`` is indexed by applicant name with columns group (the normalised key the
     overrides use) and input_sector (the most frequent sector its rows give, or missing).
     """
-    sector = applicants["group"].map(overrides).fillna(applicants["input_sector"])
+    sector = applicants["group"].map(overrides).astype(object).fillna(applicants["input_sector"].astype(object))
     unknown = sector.isna()
     sector[unknown] = applicants.index[unknown].map(classify_name)
     return sector

@@ -1,16 +1,16 @@
 import pandas as pd
 import pytest
 
-from analysis import names
+from analysis import variants
 from analysis.errors import MappingError
 from analysis.names import (
     Alias,
     build_name_map,
-    likely_variants,
     normalise_name,
     read_aliases,
 )
 from analysis.paths import APPLICANT_ALIASES
+from analysis.variants import likely_variants
 
 
 @pytest.mark.parametrize(
@@ -235,11 +235,11 @@ def test_likely_variants_keeps_the_same_best_pairs_whatever_the_limit():
 
 
 def test_big_blocks_are_split_by_more_letters_and_still_find_pairs(monkeypatch):
-    monkeypatch.setattr(names, "BLOCK_MAX", 2)
+    monkeypatch.setattr(variants, "BLOCK_MAX", 2)
     compared = []
-    compare = names._add_close_pairs
+    compare = variants._add_close_pairs
     monkeypatch.setattr(
-        names,
+        variants,
         "_add_close_pairs",
         lambda best, keys, members: compared.append(len(members)) or compare(best, keys, members),
     )
