@@ -101,17 +101,19 @@ def test_counting_takes_checked_records_as_a_value_without_a_file():
     from analysis.names import build_name_map
     from analysis.validate import Checked, Summary
 
-    records = pd.DataFrame({
-        "publication_number": ["WO2018000001", "WO2018000001", "WO2018000002", "WO2019000003"],
-        "year": [2018, 2018, 2018, 2019],
-        "applicant_name": ["Alpha Univ", "Beta Corp", "Beta Corp", "ALPHA UNIVERSITY"],
-        "applicant_country": ["CN", "US", "US", "CN"],
-        "applicant_sector": ["education", "business", "business", "education"],
-        "provenance": [None, None, None, None],
-        "ipc": [None, None, None, None],
-        "applicant_sequence": [1.0, 2.0, 1.0, 1.0],
-        "_order": [1, 2, 3, 4],
-    })
+    records = pd.DataFrame(
+        {
+            "publication_number": ["WO2018000001", "WO2018000001", "WO2018000002", "WO2019000003"],
+            "year": [2018, 2018, 2018, 2019],
+            "applicant_name": ["Alpha Univ", "Beta Corp", "Beta Corp", "ALPHA UNIVERSITY"],
+            "applicant_country": ["CN", "US", "US", "CN"],
+            "applicant_sector": ["education", "business", "business", "education"],
+            "provenance": [None, None, None, None],
+            "ipc": [None, None, None, None],
+            "applicant_sequence": [1.0, 2.0, 1.0, 1.0],
+            "_order": [1, 2, 3, 4],
+        }
+    )
     connection = duckdb.connect()
     connection.register("memory", records)
     variants = records.groupby(["applicant_name", "applicant_country", "applicant_sector", "provenance"], dropna=False)
@@ -122,6 +124,8 @@ def test_counting_takes_checked_records_as_a_value_without_a_file():
     counts, applications = count_published(checked, name_map, applicants, "every-applicant")
     # Both spellings of Alpha are one applicant, shown in its properly cased spelling.
     assert counts[["year", "applicant", "published"]].values.tolist() == [
-        [2018, "Beta Corp", 2], [2018, "Alpha Univ", 1], [2019, "Alpha Univ", 1],
+        [2018, "Beta Corp", 2],
+        [2018, "Alpha Univ", 1],
+        [2019, "Alpha Univ", 1],
     ]
     assert applications == {2018: 2, 2019: 1}
