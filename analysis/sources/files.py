@@ -1,22 +1,17 @@
 """Turn what a user names with --data into checked files, and files into DuckDB tables.
 
 Shared by every input format: expanding folders and globs, refusing what is not a regular
-file of reasonable size, detecting text encodings (a legacy single-byte file is read in
-the encoding it was written in, never mis-decoded as UTF-8), finding the header below any
-banner rows, and scanning a sheet or a delimited file into a table of text columns whose
-``_row`` numbers rows the way the user's editor or spreadsheet shows them.
+file of reasonable size, finding the header below any banner rows, and scanning a sheet or
+a delimited file into a table of text columns whose ``_row`` numbers rows the way the
+user's editor or spreadsheet shows them (text encodings: ``encodings``; record lines and
+field counts: ``lines``).
 """
 
-import atexit
-import codecs
 import csv
 import errno
 import glob
 import io
 import re
-import shutil
-import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,20 +19,16 @@ import duckdb
 
 from analysis.errors import InputFileError, SchemaError
 from analysis.load import sql_identifier, sql_string
+from analysis.sources.encodings import HEAD_BYTES, detect_encoding, utf8_copy
+from analysis.sources.lines import check_widths, first_bad_record, line_count, record_lines
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SHEET_SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, *SHEET_SUFFIXES, ".parquet", ".zip")
 MAX_INPUT_BYTES = 200 * 1024**3
 """A bound that no real export reaches, so that a device such as /dev/zero is never read."""
-HEAD_BYTES = 256 * 1024
-"""How much of a text file is decoded to find its header and delimiter."""
 HEAD_ROWS = 40
-ENCODING_SAMPLE_BYTES = 8 * 1024**2
 DELIMITERS = (",", ";", "\t", "|")
-WIDTH_CHECK_BYTES = 256 * 1024**2
-"""Text files up to this size have every row's field count checked in Python too."""
-LEGACY_ENCODINGS = ("cp1252", "mac_roman", "latin-1")
 NEVER_NULL = "\x01pct-no-null\x01"
 """A null string that no file holds, so that every empty field is a field."""
 
@@ -61,16 +52,6 @@ def check_regular_file(path, what="input", max_bytes=MAX_INPUT_BYTES, error=Inpu
         raise error(f"{path}: the file is empty")
     if status.st_size > max_bytes:
         raise error(f"{path}: {status.st_size:,} bytes is too large for the {what} (at most {max_bytes:,})")
-
-
-def check_encoding(name, where):
-    """Raise InputFileError unless Python knows the encoding ``name``."""
-    try:
-        codecs.lookup(str(name))
-    except LookupError:
-        raise InputFileError(
-            f"{where}: unknown text encoding {name!r} (try utf-8, cp1252, mac_roman, utf-16)"
-        ) from None
 
 
 def expand_inputs(data):
@@ -112,123 +93,6 @@ def expand_inputs(data):
     for path in files:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
-
-
-# Text encodings ---------------------------------------------------------------------------
-
-
-def detect_encoding(path, declared=None):
-    """Return the encoding of a text file: the declared one, a BOM's, UTF-8, or a legacy one.
-
-    The first ENCODING_SAMPLE_BYTES decide (a multi-gigabyte table is not read twice); a
-    later byte that is not UTF-8 is reported by the scan with its line, never mis-decoded.
-    A file that is not UTF-8 is one of the single-byte encodings exports use (Windows-1252,
-    Mac Roman, Latin-1): the one whose reading looks most like names (``plausibility``).
-    The choice is reported in the validation summary.
-    """
-    if declared:
-        check_encoding(declared, str(path))
-        return codecs.lookup(declared).name
-    with open(path, "rb") as handle:
-        sample = handle.read(ENCODING_SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    unmarked = _utf16_without_bom(sample[:4096])
-    if unmarked:
-        return unmarked
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < ENCODING_SAMPLE_BYTES)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    for encoding in LEGACY_ENCODINGS:  # in order of preference when they read alike
-        try:
-            candidates.append((encoding, sample.decode(encoding)))
-        except UnicodeDecodeError:
-            pass  # Windows-1252 leaves five bytes undefined
-    best = max(candidates, key=lambda candidate: plausibility(candidate[1][:SCORED_CHARACTERS]))[0]
-    return codecs.lookup(best).name
-
-
-def _utf16_without_bom(start):
-    """'utf-16-le' or 'utf-16-be' for UTF-16 text written without a byte-order mark: Latin
-    text then has a zero byte in every other position (high bytes in LE, low in BE)."""
-    half = len(start) // 2
-    if half < 8:
-        return None
-    odd, even = start[1::2].count(0), start[0::2].count(0)
-    if odd >= 0.4 * half and even <= odd / 8:
-        return "utf-16-le"
-    if even >= 0.4 * half and odd <= even / 8:
-        return "utf-16-be"
-    return None
-
-
-SCORED_CHARACTERS = 1 << 20
-_NON_ASCII = re.compile("[^\x00-\x7f]")
-
-
-def plausibility(text):
-    """Score how much the non-ASCII characters of ``text`` look like names' letters.
-
-    Counting bytes in 0x80–0x9F took Windows-1252 curly quotes and dashes (O’Brien) for Mac
-    Roman letters; reading each candidate decoding instead, an accented letter in the case
-    of its word, a dash or a quotation mark scores, while a capital inside a lower-case word
-    (RÈsearch, UniversitŽ), a lower-case letter before a capital (OíBrien), a maths symbol
-    or a control character costs.
-    """
-    score = 0
-    for match in _NON_ASCII.finditer(text):
-        start, end = match.span()
-        character = match.group()
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        category = unicodedata.category(character)
-        if category == "Ll":
-            score += -2 if after.isupper() else 2 if (before.isalpha() or after.isalpha()) else 0
-        elif category == "Lu":
-            score += -2 if before.islower() or (before.isalpha() and after.islower()) else 2
-        elif category in ("Pd", "Pi", "Pf"):
-            # Between two letters only an apostrophe belongs (O’Brien); not C—rdoba, S‹o.
-            inside = before.isalpha() and after.isalpha()
-            score += -2 if inside and character != "\u2019" else 2
-        elif category[0] in "SC" and character not in "™®©°€£":
-            score -= 3
-    return score
-
-
-_TEMP = []
-
-
-def _temp_folder():
-    if not _TEMP:
-        folder = Path(tempfile.mkdtemp(prefix="pct-inputs-"))
-        atexit.register(shutil.rmtree, folder, True)
-        _TEMP.append(folder)
-    return _TEMP[0]
-
-
-def utf8_copy(path, encoding):
-    """Return a UTF-8, LF-terminated version of a text file that DuckDB can scan.
-
-    UTF-8 files with LF or CRLF line ends are scanned as they are; others (a legacy
-    encoding, UTF-16, CR-only line ends of old Mac exports) are copied once, line ends
-    made LF, so line numbers stay those of the original.
-    """
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
-    if encoding == "utf-8" and not (b"\r" in head and b"\n" not in head):
-        return Path(path)
-    target = _temp_folder() / f"{len(list(_temp_folder().iterdir()))}-{Path(path).stem}.csv"
-    with (
-        open(path, encoding=encoding, newline=None) as source,
-        open(target, "w", encoding="utf-8", newline="\n") as copy,
-    ):
-        shutil.copyfileobj(source, copy, 1 << 20)
-    return target
 
 
 # Heads and headers ------------------------------------------------------------------------
@@ -327,43 +191,6 @@ def _cell_text(cell):
     return str(cell)
 
 
-MAX_FIELD_CHARACTERS = 2_000_000
-"""Python's csv module refuses fields over 128 KiB; DuckDB reads lines up to 2 MB, so a long
-(if odd) name is read by both rather than refused by one."""
-
-
-def _allow_long_fields():
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARACTERS))
-
-
-def check_widths(head, header_index, delimiter):
-    """Raise InputFileError at the first record of a text file whose number of fields is not
-    the header's, naming the line an editor shows (a record may span lines).
-
-    DuckDB's reader lets through one extra field when the row's last cell is empty (it
-    takes it for a trailing delimiter) and would shift the row's values, so files up to
-    WIDTH_CHECK_BYTES (every export) are read once more here; larger ones rely on DuckDB.
-    """
-    if head.kind != "text" or head.path.stat().st_size > WIDTH_CHECK_BYTES:
-        return
-    with open(head.path, encoding=head.encoding, newline="") as handle:
-        records = csv.reader(handle, delimiter=delimiter, strict=True)
-        _allow_long_fields()
-        for _ in range(header_index):
-            next(records, None)
-        start = 1
-        try:
-            width = len(next(records, []))
-            start = records.line_num + 1
-            for record in records:
-                if record and len(record) != width:
-                    raise InputFileError(f"{head.path} line {start}: {len(record)} fields where the header has {width}")
-                start = records.line_num + 1
-        except csv.Error as error:
-            reason = "a quoted field is never closed" if "end of data" in str(error) else f"cannot be read ({error})"
-            raise InputFileError(f"{head.path} line {start}: {reason}") from None
-
-
 # Scanning ---------------------------------------------------------------------------------
 
 
@@ -430,9 +257,7 @@ class Scanner:
             ).fetchall()[0][0]
         except duckdb.Error as error:
             raise explain_duckdb_error(head.path, error, header_index, (path, delimiter, len(names))) from None
-        lines = (
-            None if _line_count(path) == records + header_index + 1 else _record_lines(path, delimiter, header_index)
-        )
+        lines = None if line_count(path) == records + header_index + 1 else record_lines(path, delimiter, header_index)
         if lines is None or len(lines) != records:
             # One line per record: numbered from the line below the header.
             number = f"_pct_record + {header_index + 1}"
@@ -475,49 +300,6 @@ class Scanner:
         self.connection.unregister("sheet_frame")
 
 
-def _line_count(path):
-    """The number of lines of a text file (a last line without a line end counts)."""
-    count, last = 0, b"\n"
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-    return count + (last != b"\n")
-
-
-def _records(path, delimiter, header_index):
-    """(first line, number of fields) of each record below the header of a UTF-8 text file,
-    blank lines skipped as DuckDB skips them."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True)
-        _allow_long_fields()
-        for _ in range(header_index + 1):
-            next(reader, None)
-        end = reader.line_num
-        for row in reader:
-            if row:
-                yield end + 1, len(row)
-            end = reader.line_num
-
-
-def _record_lines(path, delimiter, header_index):
-    """The first line of each record below the header, as the user's editor numbers lines."""
-    try:
-        return [line for line, _ in _records(path, delimiter, header_index)]
-    except csv.Error:
-        return None
-
-
-def _first_bad_record(path, delimiter, header_index, expected):
-    """(line, fields) of the first record whose number of fields is not ``expected``, or None."""
-    try:
-        return next(
-            ((line, fields) for line, fields in _records(path, delimiter, header_index) if fields != expected), None
-        )
-    except csv.Error:
-        return None
-
-
 def _check_header_index(head, header_index, rows):
     """Refuse a header row (a mapping's header_row) below the rows the file starts with."""
     if header_index >= rows:
@@ -533,7 +315,6 @@ def explain_duckdb_error(path, error, header_index=0, scanned=None):
     file scanned, its delimiter and the header's number of fields) lets a wrong number of
     fields be found again and named by its line in the file.
     """
-    import re
 
     text = str(error)
     line = re.search(r"CSV Error on Line: (\d+)", text)
@@ -541,7 +322,7 @@ def explain_duckdb_error(path, error, header_index=0, scanned=None):
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found:
         expected, got = found.groups()
-        bad = _first_bad_record(*scanned[:2], header_index, scanned[2]) if scanned else None
+        bad = first_bad_record(*scanned[:2], header_index, scanned[2]) if scanned else None
         if bad:
             where, got = f" line {bad[0]}", bad[1]
         return InputFileError(f"{path}{where}: {got} fields where the header has {expected}")

@@ -134,7 +134,7 @@ def _column_map(path, document):
     encoding = document.get("encoding")
     if encoding is not None:
         from analysis.errors import InputFileError
-        from analysis.sources.files import check_encoding
+        from analysis.sources.encodings import check_encoding
 
         try:
             check_encoding(encoding, str(path))

@@ -29,7 +29,8 @@ import duckdb
 
 from analysis.errors import InputFileError, SchemaError
 from analysis.load import sql_identifier, sql_string
-from analysis.sources.files import _temp_folder, explain_duckdb_error, read_head, utf8_copy
+from analysis.sources.encodings import _temp_folder, utf8_copy
+from analysis.sources.files import explain_duckdb_error, read_head
 from analysis.sources.records import raw_select, trimmed
 
 SECTORS = {
