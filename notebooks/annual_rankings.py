@@ -138,8 +138,10 @@ present.table(
 # ## Fields of technology
 #
 # The year's applications by WIPO's 35 fields of technology and its five sectors of technology, the fields that grew
-# fastest since the year before, and the leading applicant of each field. An application classified in several fields is
-# divided equally among them, as in WIPO's statistics by field.
+# fastest since the year before, and the leading applicant of each field. IPC symbols are assigned to fields with WIPO's
+# IPC–Technology Concordance (U. Schmoch, *Concept of a Technology Classification for Country Comparisons*, final
+# report to WIPO, 2008, annex of WIPO document IPC/CE/41/5). An application classified in several fields is divided
+# equally among them (fractional counting by field), then credited to its applicants by the report's counting rule.
 
 # %%
 details = application_details(dataset, [year - 1, year])

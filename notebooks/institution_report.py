@@ -152,7 +152,8 @@ present.table(
 # The institution's applications by field of technology (WIPO's 35 fields), its share in each field against the share of
 # that field among all applications of its sector worldwide, and its rank among its sector in each field. The
 # specialisation index divides the first share by the second: above 1, the institution files relatively more in that
-# field than institutions of its kind do.
+# field than institutions of its kind do. Fields follow WIPO's IPC–Technology Concordance (U. Schmoch, 2008, annex of
+# WIPO document IPC/CE/41/5); an application in several fields is divided equally among them.
 
 # %%
 details = application_details(dataset, [year - 1, year])
