@@ -22,6 +22,7 @@ from statistics import median
 
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PROJECT_ROOT
 from analysis.sources.patstat import SECTORS
+from benchmarks.rankings import RANKS_SQL
 
 WORK_DIR = PROJECT_ROOT / "benchmarks" / "work"
 FULL, QUICK = 5_000_000, 200_000
@@ -30,7 +31,8 @@ TARGET = 1.3
 
 _SECTOR_CASE = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in SECTORS.items())
 
-FLOOR_SQL = f"""
+FLOOR_SQL = (
+    f"""
 WITH publications AS (
     SELECT pat_publn_id, appln_id, year(CAST(publn_date AS DATE)) AS year
     FROM read_csv({{tls211}}, header = true, all_varchar = true)
@@ -53,13 +55,9 @@ counts AS (
            mode(first.country) AS country, mode(first.sector) AS sector, count(*) AS published
     FROM first_named LEFT JOIN aliases ON first.name = raw_name
     GROUP BY ALL)
-SELECT *,
-       rank() OVER (PARTITION BY year ORDER BY published DESC) AS rank_overall,
-       rank() OVER (PARTITION BY year, sector ORDER BY published DESC) AS rank_sector,
-       rank() OVER (PARTITION BY year, sector, country ORDER BY published DESC) AS rank_sector_country
-FROM counts
-ORDER BY year, published DESC, applicant
 """
+    + RANKS_SQL
+)
 """The hand-written join and ranking, over the delivery's CSV files (all parts of a table)."""
 
 
