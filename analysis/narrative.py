@@ -202,6 +202,13 @@ def what_counts(dataset):
                 else "."
             )
         )
+    repeated = summary.counted_rows - summary.applications if summary.applications_by_year else 0
+    if repeated > 0:
+        verb = "repeats" if repeated == 1 else "repeat"
+        lines.append(
+            f"{_plural(repeated, 'row')} {verb} a publication read in another row or file "
+            "(as overlapping downloads do) and counted once."
+        )
     if summary.no_applicant:
         verb = "is" if summary.no_applicant == 1 else "are"
         names = _plural(summary.no_applicant, "PCT publication names", "PCT publications name")

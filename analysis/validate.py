@@ -64,6 +64,9 @@ class Summary:
     republications: int = 0
     republications_without_first: int = 0
     no_applicant: int = 0
+    counted_rows: int = 0
+    """Rows of first publications with an applicant: more than the applications counted
+    where overlapping downloads repeat a publication (it counts once)."""
     empty_parts: int = 0
     set_aside: dict = field(default_factory=dict)
     applications_by_year: dict = field(default_factory=dict)
@@ -316,6 +319,7 @@ def _classified(source, tally):
         republications=republications,
         republications_without_first=int(without_first),
         no_applicant=no_applicant,
+        counted_rows=int(counted_rows["source_rows"].sum()) - no_applicant,
         empty_parts=int(tally["empty_parts"].sum()),
         set_aside=dict(source.set_aside),
     )

@@ -232,3 +232,17 @@ def test_a_year_beyond_wipos_totals_is_compared_with_the_nearest_one():
         "This data holds 500 of the about 272,600 PCT applications WIPO reports for 2025 (its nearest total, for 2023) "
         "(0.2%): ranks are among the applicants in this data, not among all PCT applicants."
     )
+
+
+def test_what_counts_names_rows_that_repeat_a_publication(tmp_path):
+    first = tmp_path / "part1.csv"
+    second = tmp_path / "part2.csv"
+    header = "publication_number,publication_date,applicant_name\n"
+    first.write_text(header + "WO2018000001,2018-01-04,Alpha\nWO2018000002,2018-01-04,Beta\n", encoding="utf-8")
+    second.write_text(header + "WO2018000002,2018-01-04,Beta\nWO2018000003,2018-01-05,Gamma\n", encoding="utf-8")
+    lines = what_counts(load_dataset([first, second], cache=False))
+    assert (
+        "1 row repeats a publication read in another row or file (as overlapping downloads do) and counted once."
+        in lines
+    )
+    assert "3 applications counted, published 2018." in lines
