@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from analysis.fonts import cjk_family
 from analysis.narrative import sector_in_country
-from analysis.present import number
+from analysis.present.values import number
 from analysis.schema import SECTOR_LABELS
 from analysis.summary import OTHERS
 

@@ -65,7 +65,7 @@ def dataframe_html(df):
     import pandas as pd
 
     from analysis.markup import boxed
-    from analysis.present import table_html
+    from analysis.present.tables import table_html
 
     if not df.columns.is_unique:
         return df._repr_html_()  # a report table needs one column per name
