@@ -14,21 +14,23 @@ import fcntl
 import os
 import secrets
 import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from analysis.errors import OptionError
+from analysis.paths import StrPath
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def step_hook(step):
+def step_hook(step: str) -> None:
     """Called between the steps of a swap; tests replace it to kill a build at each step."""
 
 
-def writable_folder(path):
+def writable_folder(path: StrPath) -> Path:
     """Create ``path`` if needed and return it; say in one line why reports cannot go there."""
     path = Path(path)
     try:
@@ -42,7 +44,7 @@ def writable_folder(path):
     return path
 
 
-def write_file(path, data):
+def write_file(path: StrPath, data: str | bytes) -> Path:
     """Write ``data`` (bytes or text) to ``path`` through a temporary file renamed into place.
 
     The file follows the umask, as one written directly would.
@@ -60,7 +62,7 @@ def write_file(path, data):
     return path
 
 
-def clean_partials(folder):
+def clean_partials(folder: StrPath) -> None:
     """Delete the temporary files of write_file in ``folder`` whose writing process is gone."""
     for partial in Path(folder).glob(".*.partial"):
         try:
@@ -72,7 +74,7 @@ def clean_partials(folder):
 
 
 @contextmanager
-def report_lock(folder):
+def report_lock(folder: StrPath) -> Iterator[None]:
     """Hold the lock of the report at ``folder`` (waiting for another build of it to finish)."""
     lock = os.open(_lock_path(Path(folder)), os.O_RDWR | os.O_CREAT, 0o666)
     try:
@@ -82,18 +84,18 @@ def report_lock(folder):
         os.close(lock)
 
 
-def _lock_path(folder):
+def _lock_path(folder: Path) -> Path:
     return folder.with_name(f".{folder.name}.lock")
 
 
-def new_staging(folder):
+def new_staging(folder: Path) -> Path:
     """Create the hidden folder a build of ``folder`` writes into (under its lock)."""
     staging = folder.with_name(f".{folder.name}.{os.getpid()}.{secrets.token_hex(4)}")
     staging.mkdir()
     return staging
 
 
-def clean_leftovers(parent):
+def clean_leftovers(parent: Path) -> None:
     """Delete what killed builds left in ``parent``: staging folders, old reports, links.
 
     A report's leftovers are deleted only while its lock is free, so that a running build
@@ -116,7 +118,7 @@ def clean_leftovers(parent):
             os.close(lock)
 
 
-def _hidden(parent, name=None):
+def _hidden(parent: StrPath, name: str | None = None) -> Iterator[Path]:
     """Yield the hidden entries of ``parent`` that belong to a report build, except lock files."""
     prefix = f".{name}." if name else "."
     for entry in Path(parent).iterdir() if Path(parent).is_dir() else ():
@@ -124,14 +126,14 @@ def _hidden(parent, name=None):
             yield entry
 
 
-def _remove(path):
+def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
 
 
-def publish(staging, folder):
+def publish(staging: Path, folder: Path) -> None:
     """Put the finished ``staging`` folder under the report's name ``folder``, then delete the old.
 
     At every instant the name holds the old report or the new one, complete.
@@ -154,14 +156,14 @@ def publish(staging, folder):
 
 
 @cache
-def _renameat2():
+def _renameat2() -> Callable[..., int] | None:
     function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if function is not None:
         function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     return function
 
 
-def _exchange(first, second):
+def _exchange(first: Path, second: Path) -> None:
     """Swap two folders' names in one step."""
     renameat2 = _renameat2()
     if renameat2 is None:
@@ -171,7 +173,7 @@ def _exchange(first, second):
         raise OSError(code, os.strerror(code), str(second))
 
 
-def _relink(staging, folder):
+def _relink(staging: Path, folder: Path) -> None:
     """Without an exchange: make ``folder`` a symbolic link to ``staging``, replaced in one step.
 
     The first time, when ``folder`` is still a real folder, it is moved aside first: the only

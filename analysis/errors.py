@@ -4,6 +4,8 @@ Every message names the file, row, column or value at fault, so that the command
 print it as one line and exit non-zero.
 """
 
+from collections.abc import Iterable
+
 
 class PctError(Exception):
     """Base class of every error a user can cause and fix."""
@@ -20,7 +22,7 @@ class SchemaError(PctError):
 class ValidationError(PctError):
     """Values in the input are invalid; the message lists every problem found."""
 
-    def __init__(self, path, problems, total):
+    def __init__(self, path: str, problems: Iterable[str], total: int) -> None:
         self.path = path
         self.problems = list(problems)
         self.total = total
@@ -44,7 +46,7 @@ class UnknownYearError(PctError):
 class UnknownInstitutionError(PctError):
     """The requested institution is not in the data; the message suggests close names."""
 
-    def __init__(self, message, suggestions=()):
+    def __init__(self, message: str, suggestions: Iterable[str] = ()) -> None:
         self.suggestions = list(suggestions)
         if self.suggestions:
             message += "; did you mean: " + ", ".join(f'"{s}"' for s in self.suggestions) + "?"

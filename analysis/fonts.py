@@ -10,6 +10,7 @@ import warnings
 from functools import cache
 
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Sans CJK KR")
@@ -17,7 +18,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Not
 
 
 @cache
-def cjk_family():
+def cjk_family() -> str | None:
     """Return the name of an installed CJK font, or None; register it if matplotlib's cache predates it."""
     known = {font.name for font in font_manager.fontManager.ttflist}
     if not any("CJK" in name for name in known):
@@ -33,11 +34,11 @@ def cjk_family():
 
 
 @cache
-def _charmap(path):
+def _charmap(path: str) -> frozenset[int]:
     return frozenset(font_manager.get_font(path).get_charmap())
 
 
-def _lacks_glyphs(text):
+def _lacks_glyphs(text: Text) -> bool:
     """Tell whether the first font of ``text``'s family list cannot draw all its characters."""
     string = text.get_text()
     if string.isascii():
@@ -46,7 +47,7 @@ def _lacks_glyphs(text):
     return any(ord(character) not in _charmap(path) for character in string if not character.isspace())
 
 
-def add_cjk_fallback(figure):
+def add_cjk_fallback(figure: Figure) -> Figure:
     """Put the CJK font behind every text of ``figure`` that its own font cannot draw; return the figure."""
     family = cjk_family()
     if family is None or all(family in text.get_fontfamily() for text in figure.findobj(Text)):

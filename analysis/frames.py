@@ -1,9 +1,10 @@
 """Run DuckDB SQL over pandas tables: the group-bys of the report tables, which pandas does more slowly."""
 
 import duckdb
+import pandas as pd
 
 
-def query(sql, **tables):
+def query(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
     """Return the result of ``sql`` as a DataFrame, each keyword a DataFrame registered under its name."""
     connection = duckdb.connect()
     try:

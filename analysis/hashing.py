@@ -3,12 +3,12 @@
 import hashlib
 from pathlib import Path
 
-from analysis.paths import MAPPINGS_DIR, PROJECT_ROOT
+from analysis.paths import MAPPINGS_DIR, PROJECT_ROOT, StrPath
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def file_sha256(path):
+def file_sha256(path: StrPath) -> str:
     """Return the sha256 of a file, for manifests, cache keys and the demo data's sidecar."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -17,7 +17,7 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-def tree_sha256(*folders):
+def tree_sha256(*folders: StrPath) -> str:
     """Return one sha256 over the relative paths and bytes of every file under ``folders``.
 
     Compiled bytecode is left out: it follows from the sources.
@@ -34,12 +34,12 @@ def tree_sha256(*folders):
     return digest.hexdigest()
 
 
-def code_sha256():
+def code_sha256() -> str:
     """Return the sha256 of everything that decides a result: the package and the mappings."""
     return tree_sha256(PACKAGE_DIR, MAPPINGS_DIR)
 
 
-def display_path(path):
+def display_path(path: StrPath) -> str:
     """A path relative to the project when it lies inside it, else as given."""
     resolved = Path(path).resolve()
     try:

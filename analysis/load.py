@@ -16,7 +16,7 @@ counted within 8 GiB in all; its own default, 80 % of the machine's memory, appl
 that is less."""
 
 
-def _duckdb_memory_limit():
+def _duckdb_memory_limit() -> int:
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # no sysconf (Windows): keep the cap
@@ -24,14 +24,14 @@ def _duckdb_memory_limit():
     return min(DUCKDB_MEMORY_LIMIT, int(physical * 0.8))
 
 
-def _spill_directory():
+def _spill_directory() -> Path:
     """Where DuckDB spills: a per-user folder in the system's temporary directory, never the
     working directory (its default for in-memory databases is ``.tmp`` there)."""
     user = os.getuid() if hasattr(os, "getuid") else "user"
     return Path(tempfile.gettempdir()) / f"pct-duckdb-{user}"
 
 
-def connect():
+def connect() -> duckdb.DuckDBPyConnection:
     """Return an in-memory DuckDB connection with the project's memory cap and spill folder."""
     connection = duckdb.connect()
     try:
@@ -43,11 +43,11 @@ def connect():
     return connection
 
 
-def sql_string(text):
+def sql_string(text: object) -> str:
     """Quote text as an SQL string literal, for file paths and user-given patterns."""
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def sql_identifier(name):
+def sql_identifier(name: object) -> str:
     """Quote a column name as an SQL identifier."""
     return '"' + str(name).replace('"', '""') + '"'

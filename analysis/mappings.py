@@ -1,11 +1,13 @@
 """Read the reviewed mapping tables of ``data/mappings/``: small UTF-8 CSVs with a note column."""
 
 import csv
+from collections.abc import Iterator
 
 from analysis.errors import MappingError
+from analysis.paths import StrPath
 
 
-def read_mapping(path, what):
+def read_mapping(path: StrPath, what: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line, row) for each row of a mapping CSV, values stripped, header being line 1.
 
     ``what`` names the table in messages ("alias table"); a missing or non-UTF-8 file

@@ -7,6 +7,7 @@ lay out, a shortened one no time at all.
 """
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -22,7 +23,7 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 @cache
-def scoped_style():
+def scoped_style() -> str:
     """Return report.css's rules for present's outputs, nested under ``.pct-output``.
 
     One stylesheet for the report and for JupyterLab, which does not load report.css;
@@ -36,18 +37,18 @@ def scoped_style():
     return "@media screen{" + " ".join(_COMMENT.sub("", nested).split()) + "}"
 
 
-def boxed(html):
+def boxed(html: str) -> str:
     """Wrap an output's HTML in its ``.pct-output`` box with the scoped styles."""
     return f'<div class="pct-output"><style data-pct-lab>{scoped_style()}</style>{html}</div>'
 
 
-def shorten(name, limit=NAME_LIMIT):
+def shorten(name: object, limit: int = NAME_LIMIT) -> str:
     """Return ``name`` cut to ``limit`` characters, the last an ellipsis, when longer."""
     name = str(name)
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def name_html(name, limit=NAME_LIMIT):
+def name_html(name: object, limit: int = NAME_LIMIT) -> str:
     """Return a name as escaped HTML, isolated for bidirectional text and cut to ``limit``.
 
     A shortened name carries the full name as its tooltip.
@@ -57,7 +58,7 @@ def name_html(name, limit=NAME_LIMIT):
     return f"<bdi{tooltip}>{escape(shown)}</bdi>"
 
 
-def text_html(text, names=()):
+def text_html(text: str, names: Iterable[str | None] = ()) -> str:
     """Escape ``text``, isolating and shortening each of ``names`` where it occurs."""
     names = sorted({str(name) for name in names if name}, key=len, reverse=True)
     if not names:

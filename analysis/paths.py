@@ -1,9 +1,13 @@
 """Where the project's files live, and how output names are derived safely from user text."""
 
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
+
+StrPath = str | os.PathLike[str]
+"""A file's path as the callers give it: text or a Path."""
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -16,7 +20,7 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
 
-def slugify(text, max_bytes=80):
+def slugify(text: object, max_bytes: int = 80) -> str:
     """Turn user text into a readable path component: letters and digits of any script.
 
     NFKC and lower case; every other run of characters becomes one hyphen, so that no
@@ -30,7 +34,7 @@ def slugify(text, max_bytes=80):
     return slug.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").strip("-")
 
 
-def folder_name(text, max_bytes=80):
+def folder_name(text: object, max_bytes: int = 80) -> str:
     """Return the folder name of an institution: readable, and different for every exact name.
 
     Names that slugify alike ("X & Y University", "X Y University", long names with the same

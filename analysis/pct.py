@@ -23,7 +23,7 @@ _NUMBER = r"^\s*([A-Za-z]{2})(?:[\s/-]*(\d+)(?:[\s/-]+(\d+))?)?\s*-?\s*\(?\s*([A
 075742, A2; "WO2015075742A2" → WO, 2015075742, -, A2."""
 
 
-def parts_sql(number, fast=False):
+def parts_sql(number: str, fast: bool = False) -> str:
     """SQL struct with the office, digits and kind written in a publication number.
 
     ``fast`` first tries the canonical spelling (WO and ten digits) without a regular
@@ -41,7 +41,7 @@ def parts_sql(number, fast=False):
     )
 
 
-def wo_digits_sql(parts):
+def wo_digits_sql(parts: str) -> str:
     """SQL columns ``wo_year`` and ``wo_serial`` from ``parts``: digits written in one run are
     split by their length: ten are year and serial of today's numbers (2004 on); seven or
     eight are the two-digit year and serial of older ones."""
@@ -59,7 +59,7 @@ LAST_TWO_DIGIT_YEAR = 2003
 """WO numbers carry a four-digit year from 2004 on: "WO 20/180000" is no number of 2020."""
 
 
-def wo_number_sql(year="wo_year", serial="wo_serial"):
+def wo_number_sql(year: str = "wo_year", serial: str = "wo_serial") -> str:
     """SQL: the canonical WO number (WO + 4-digit year + 6-digit serial), or NULL, from the
     columns that wo_digits_sql made. A two-digit year is 1978–1999 or 2000–2003."""
     full_year = (
@@ -70,6 +70,6 @@ def wo_number_sql(year="wo_year", serial="wo_serial"):
     return f"CASE WHEN length({serial}) BETWEEN 1 AND 6 THEN 'WO' || ({full_year}) || lpad({serial}, 6, '0') END"
 
 
-def is_first_publication_sql(kind):
+def is_first_publication_sql(kind: str) -> str:
     """SQL: true for a kind that is an application's first publication (or no kind given)."""
     return f"({kind} IS NULL OR {kind} IN {FIRST_PUBLICATION_KINDS})"

@@ -8,13 +8,22 @@ every text cell is typed as a string.
 
 import csv
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # openpyxl is imported when a report has tables
+    from openpyxl.cell import Cell as SheetCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+Cell = str | int | float | None
+"""A value of a table's JSON data, as the notebook wrote it."""
 
 _UNSAFE_FILE = re.compile(r"[^A-Za-z0-9_-]+")  # keeps the content's slugs; nothing can climb out
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-def csv_cell(value):
+def csv_cell(value: object) -> Cell:
     """Return ``value`` as a CSV cell that no spreadsheet runs as a formula."""
     if value is None or isinstance(value, (int, float)):
         return value
@@ -24,7 +33,7 @@ def csv_cell(value):
     return text
 
 
-def write_tables(tables, folder):
+def write_tables(tables: list[dict[str, Any]], folder: Path) -> list[dict[str, str]]:
     """Write each table as ``tables/<name>.csv`` and all as sheets of ``tables.xlsx``.
 
     ``tables`` are the notebook's table outputs: dicts of name, caption, columns and data
@@ -55,7 +64,7 @@ def write_tables(tables, folder):
     return written
 
 
-def _sheet_cell(sheet, value):
+def _sheet_cell(sheet: "WriteOnlyWorksheet", value: object) -> "SheetCell":
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value if isinstance(value, (int, float, type(None))) else str(value))
@@ -64,7 +73,7 @@ def _sheet_cell(sheet, value):
     return cell
 
 
-def _unique(name, taken):
+def _unique(name: str, taken: set[str]) -> str:
     """Return ``name``, or ``name-2``, ``name-3``… if taken; remember it."""
     candidate, number = name, 1
     while candidate in taken:
