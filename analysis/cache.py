@@ -17,8 +17,10 @@ import hashlib
 import importlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -29,7 +31,11 @@ from analysis import __version__
 from analysis.atomic import clean_partials, write_file
 from analysis.hashing import code_sha256
 from analysis.names import Alias
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import PROJECT_ROOT, StrPath
+
+if TYPE_CHECKING:
+    from analysis.sources.mapping import ColumnMap
+    from analysis.validate import Summary
 
 CACHE_ENV = "PCT_CACHE_DIR"
 DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache" / "datasets"
@@ -42,12 +48,12 @@ edit of the code or data, and old entries would otherwise pile up."""
 _PARTS = ("ranked", "lookup")
 
 
-def cache_folder():
+def cache_folder() -> Path:
     """Return the cache folder: ``$PCT_CACHE_DIR``, else ``.cache/datasets`` in the project."""
     return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
 
 
-def cache_key(input_hashes, counting, column_map):
+def cache_key(input_hashes: Iterable[str], counting: str, column_map: "ColumnMap | None") -> str:
     """Return the hex key of a result made from files with ``input_hashes`` (sha256 of the
     input, alias and override files, in that order), a counting rule and a ColumnMap."""
     document = {
@@ -62,12 +68,14 @@ def cache_key(input_hashes, counting, column_map):
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
-def _paths(key, folder):
+def _paths(key: str, folder: StrPath | None) -> tuple[dict[str, Path], Path]:
     folder = Path(folder) if folder is not None else cache_folder()
     return {part: folder / f"{key}.{part}.parquet" for part in _PARTS}, folder / f"{key}.sha256.json"
 
 
-def read_entry(key, cache_dir=None):
+def read_entry(
+    key: str, cache_dir: StrPath | None = None
+) -> tuple[pd.DataFrame, "Summary", dict[str, str], tuple[Alias, ...]] | None:
     """Return (ranked, summary, name_lookup, unused_aliases) stored under ``key``, or None.
 
     The checksum file is written last, so it marks a complete entry; the parquet files are
@@ -99,7 +107,14 @@ def read_entry(key, cache_dir=None):
     return ranked, summary, name_lookup, unused
 
 
-def write_entry(key, ranked, summary, name_lookup, unused_aliases, cache_dir=None):
+def write_entry(
+    key: str,
+    ranked: pd.DataFrame,
+    summary: "Summary",
+    name_lookup: dict[str, str],
+    unused_aliases: Iterable[Alias],
+    cache_dir: StrPath | None = None,
+) -> None:
     """Store a result under ``key``; a cache that cannot be written is skipped silently,
     since the caller already holds the result.
 
@@ -130,13 +145,13 @@ def write_entry(key, ranked, summary, name_lookup, unused_aliases, cache_dir=Non
         pass
 
 
-def _digest_of(record):
+def _digest_of(record: dict[str, Any]) -> str:
     """The sha256 of an entry's own record (checksums, summary, aliases), so that a flipped
     bit in the summary is caught like one in the tables."""
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
-def _encode(value):
+def _encode(value: object) -> dict[str, Any]:
     """Return ``value`` as JSON data that _decode turns back into equal objects."""
     if is_dataclass(value) and not isinstance(value, type):
         fields_ = {field.name: _encode(getattr(value, field.name)) for field in fields(value)}
@@ -152,7 +167,7 @@ def _encode(value):
     raise TypeError(f"cannot store a {type(value).__name__} in the cache")
 
 
-def _decode(data):
+def _decode(data: dict[str, Any]) -> object:
     ((tag, value),) = data.items()
     if tag == "dataclass":
         (module, _, name), values = value[0].partition(":"), value[1]
@@ -171,13 +186,13 @@ def _decode(data):
     raise ValueError(f"unknown tag {tag!r}")
 
 
-def _parquet_bytes(table):
+def _parquet_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return sink.getvalue().to_pybytes()
 
 
-def _prune(folder):
+def _prune(folder: Path) -> None:
     clean_partials(folder)
     entries = sorted(folder.glob("*.sha256.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for checksum_path in entries[KEEP_ENTRIES:]:
@@ -185,7 +200,7 @@ def _prune(folder):
         _discard(checksum_path, *folder.glob(f"{key}.*"))
 
 
-def _discard(*paths):
+def _discard(*paths: Path) -> None:
     for path in paths:
         try:
             path.unlink(missing_ok=True)
@@ -193,7 +208,7 @@ def _discard(*paths):
             pass
 
 
-def read_table(key, part, cache_dir=None):
+def read_table(key: str, part: str, cache_dir: StrPath | None = None) -> pd.DataFrame | None:
     """Return the pandas table stored as ``part`` of the entry ``key``, or None.
 
     Checked against the sha256 written beside it, like the ranked entries: any damage means
@@ -221,7 +236,7 @@ def read_table(key, part, cache_dir=None):
         return None
 
 
-def write_table(key, part, frame, cache_dir=None):
+def write_table(key: str, part: str, frame: pd.DataFrame, cache_dir: StrPath | None = None) -> None:
     """Store a pandas table as ``part`` of the entry ``key``; skipped silently if it cannot be written."""
     folder = Path(cache_dir) if cache_dir is not None else cache_folder()
     content = _parquet_bytes(pa.Table.from_pandas(frame, preserve_index=False))

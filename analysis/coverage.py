@@ -7,6 +7,10 @@ applicants or the world's institutions. Complete data keeps WIPO's wording.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.validate import Summary
 
 COMPLETE_SHARE = 0.9
 """Data holding at least this share of WIPO's yearly total is treated as the whole system:
@@ -24,16 +28,16 @@ class Coverage:
     """The year of ``wipo_total``: the nearest year WIPO's figures here give, where not ``year``."""
 
     @property
-    def share(self):
+    def share(self) -> float | None:
         return None if not self.wipo_total else self.applications / self.wipo_total
 
     @property
-    def complete(self):
+    def complete(self) -> bool:
         """True unless the data clearly holds less than the whole; aggregated input, which
         carries no application count, counts as whole (the report says so)."""
         return self.share is None or self.share >= COMPLETE_SHARE
 
-    def sentence(self):
+    def sentence(self) -> str:
         """The coverage as the report states it."""
         if self.wipo_total is None:
             return (
@@ -54,7 +58,7 @@ class Coverage:
         )
 
 
-def wipo_totals():
+def wipo_totals() -> dict[int, int]:
     """WIPO's yearly totals of PCT applications, by year, from the published figures."""
     from analysis.published import read_published_figures
 
@@ -63,7 +67,7 @@ def wipo_totals():
     return {int(year): int(count) for year, count in zip(totals["year"], totals["count"], strict=False)}
 
 
-def year_coverage(summary, year, totals=None):
+def year_coverage(summary: "Summary", year: int, totals: dict[int, int] | None = None) -> Coverage:
     """The Coverage of ``year`` for a dataset's summary (aggregated input: treated as whole)."""
     totals = wipo_totals() if totals is None else totals
     if not summary.applications_by_year or not totals:

@@ -5,12 +5,18 @@ need every (publication, applicant) row with its IPC codes: they are read again 
 inputs only when a report asks for them, and kept in the cache beside the ranked result.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.cache import read_table, write_table
 from analysis.names import normalise_name
+
+if TYPE_CHECKING:
+    from analysis.dataset import Dataset
+    from analysis.fields import AnnualFields
 
 
 @dataclass(frozen=True)
@@ -25,11 +31,11 @@ class Details:
     fields: pd.DataFrame | None
     no_fields_reason: str | None
 
-    def notes(self):
+    def notes(self) -> list[str]:
         """The one line a report prints where the data cannot be divided by field."""
         return [self.no_fields_reason] if self.no_fields_reason else []
 
-    def institution_fields(self, institution, year, top=12):
+    def institution_fields(self, institution: str, year: int, top: int = 12) -> pd.DataFrame | None:
         """The institution's leading fields in ``year`` (analysis.fields.institution_fields), or
         None without IPC codes, so that the report shows no empty table."""
         from analysis.fields import institution_fields
@@ -39,7 +45,7 @@ class Details:
         table = institution_fields(self.fields, institution, year).head(top)
         return _in_percent(table, ("share", "sector_share")).round({"specialisation": 2})
 
-    def annual_fields(self, year):
+    def annual_fields(self, year: int) -> "AnnualFields | None":
         """The year by field of technology (analysis.fields.annual_fields), or None without IPC codes."""
         from analysis.fields import annual_fields, read_concordance
 
@@ -54,12 +60,12 @@ class Details:
         )
 
 
-def _in_percent(table, columns):
+def _in_percent(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Shares and growth as the report's tables show them: percent, one decimal."""
     return table.assign(**{column: (table[column].astype("float64") * 100).round(1) for column in columns})
 
 
-def application_details(dataset, years):
+def application_details(dataset: "Dataset", years: Iterable[int]) -> Details:
     """The Details of ``years`` (a report's year and the one before) of a dataset from
     load_dataset(...): read once, then from the cache."""
     from analysis.fields import field_counts, no_ipc_reason, read_concordance
@@ -82,7 +88,7 @@ def application_details(dataset, years):
     return Details(applications, fields, None)
 
 
-def _read_applications(dataset, years):
+def _read_applications(dataset: "Dataset", years: list[int]) -> pd.DataFrame:
     """Read the inputs again (they were validated when the dataset was made) for ``years``."""
     from analysis.counting import SEQUENCE_SHIFT, UNNUMBERED
     from analysis.sources import open_inputs

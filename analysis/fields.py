@@ -18,7 +18,7 @@ from analysis.counting import check_counting_rule
 from analysis.errors import MappingError, OptionError, UnknownInstitutionError
 from analysis.frames import query
 from analysis.mappings import read_mapping
-from analysis.paths import MAPPINGS_DIR
+from analysis.paths import MAPPINGS_DIR, StrPath
 from analysis.ranking import check_year
 
 CONCORDANCE = MAPPINGS_DIR / "ipc_technology_concordance.csv"
@@ -39,7 +39,7 @@ _VERSION = re.compile(r"\(.*?\)")
 """An edition such as '(2006.01)' after the symbol."""
 
 
-def normalise_ipc(symbol):
+def normalise_ipc(symbol: object) -> str | None:
     """Return an IPC symbol in the concordance's padded form ('G01N  33/53'), or None.
 
     Accepts the forms exports write: 'G01N 33/53', 'G01N33/53', 'g01n 33/53', 'A61K  31/00',
@@ -73,10 +73,10 @@ class Concordance:
     ``lengths``, the prefixes' lengths, longest first."""
 
     fields: pd.DataFrame
-    prefixes: dict
-    lengths: tuple
+    prefixes: dict[str, int]
+    lengths: tuple[int, ...]
 
-    def field_of(self, symbol):
+    def field_of(self, symbol: object) -> int | None:
         """Return the field number of one IPC symbol as exports write it, or None.
 
         The longest matching prefix wins (a main group before its subclass).
@@ -90,7 +90,7 @@ class Concordance:
         return None
 
 
-def read_concordance(path=CONCORDANCE):
+def read_concordance(path: StrPath = CONCORDANCE) -> Concordance:
     """Read the concordance CSV (field_number, sector, field, ipc_code, …) into a Concordance.
 
     Each ``ipc_code`` must be a prefix followed by one '%' (the only LIKE form the table
@@ -112,7 +112,7 @@ def read_concordance(path=CONCORDANCE):
     return Concordance(table, prefixes, tuple(sorted({len(prefix) for prefix in prefixes}, reverse=True)))
 
 
-def no_ipc_reason(applications):
+def no_ipc_reason(applications: pd.DataFrame) -> str | None:
     """The report's one line when the data has no IPC codes at all, else None."""
     if "ipc" not in applications.columns:
         return NO_IPC_REASON
@@ -132,7 +132,7 @@ _CREDITED_SQL = {
 """Each rule's credit per (publication, applicant); an applicant named twice counts once."""
 
 
-def field_counts(applications, concordance, counting="first-named"):
+def field_counts(applications: pd.DataFrame, concordance: Concordance, counting: str = "first-named") -> pd.DataFrame:
     """Count each applicant's applications by field of technology, year by year.
 
     Parameters
@@ -199,13 +199,13 @@ def field_counts(applications, concordance, counting="first-named"):
     return counts.astype({"year": "int64", "field_number": "Int64", "weight": "float64"})
 
 
-def _year_rows(counts, year):
+def _year_rows(counts: pd.DataFrame, year: int) -> pd.DataFrame:
     """One year's rows of a field_counts table, checking that the year is in it."""
     check_year(counts, year)
     return counts[counts["year"] == year]
 
 
-def institution_fields(counts, institution, year):
+def institution_fields(counts: pd.DataFrame, institution: str, year: int) -> pd.DataFrame:
     """Return an institution's applications by field in ``year``, with its specialisation and ranks.
 
     ``counts`` is a field_counts table; ``institution`` its canonical name. Returns a
@@ -262,7 +262,7 @@ class AnnualFields:
     leaders: pd.DataFrame
 
 
-def annual_fields(counts, concordance, year, top=5):
+def annual_fields(counts: pd.DataFrame, concordance: Concordance, year: int, top: int = 5) -> AnnualFields:
     """Summarise ``year`` of a field_counts table by field and technology sector.
 
     Counted under the rule the table was made with: first-named counting credits each

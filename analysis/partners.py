@@ -5,6 +5,8 @@ rankings: a partnership is a fact about the application, not a credit. An applic
 twice on one application (after harmonisation) is one applicant.
 """
 
+import pandas as pd
+
 from analysis.errors import UnknownInstitutionError
 from analysis.frames import query
 from analysis.load import sql_string
@@ -22,7 +24,7 @@ _NAMED = """
 _COLUMNS = ["publication_number", "year", "applicant", "sector", "country"]
 
 
-def _institution_rows(applications, institution):
+def _institution_rows(applications: pd.DataFrame, institution: str) -> pd.DataFrame:
     """The applications table cut to the publications naming ``institution``, checked to be some."""
     own = applications.loc[applications["applicant"] == institution, "publication_number"]
     if own.empty:
@@ -30,7 +32,7 @@ def _institution_rows(applications, institution):
     return applications.loc[applications["publication_number"].isin(own), _COLUMNS]
 
 
-def institution_partners(applications, institution):
+def institution_partners(applications: pd.DataFrame, institution: str) -> pd.DataFrame:
     """Return the co-applicants on an institution's applications, year by year.
 
     ``applications`` has one row per (publication, applicant): publication_number, year,
@@ -49,7 +51,7 @@ def institution_partners(applications, institution):
     )
 
 
-def partner_sectors(applications, institution):
+def partner_sectors(applications: pd.DataFrame, institution: str) -> pd.DataFrame:
     """Return, per year and partner sector, how many partners and joint applications an institution had.
 
     Columns year, sector, partners (distinct co-applicants of that sector), applications
@@ -67,7 +69,7 @@ def partner_sectors(applications, institution):
     )
 
 
-def partnership_share(applications, institution):
+def partnership_share(applications: pd.DataFrame, institution: str) -> pd.DataFrame:
     """Return, per year, the share of an institution's applications filed with a partner.
 
     Columns year, applications (every application naming it, in any place), with_partner,
@@ -76,7 +78,7 @@ def partnership_share(applications, institution):
     return _with_several(_institution_rows(applications, institution), "with_partner")
 
 
-def co_application_share(applications):
+def co_application_share(applications: pd.DataFrame) -> pd.DataFrame:
     """Return, per year, the share of applications naming more than one applicant.
 
     Columns year, applications, with_several, share (percent, one decimal).
@@ -84,7 +86,7 @@ def co_application_share(applications):
     return _with_several(applications[_COLUMNS], "with_several")
 
 
-def _with_several(rows, column):
+def _with_several(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     return query(
         f"""
         WITH {_NAMED}
@@ -96,7 +98,7 @@ def _with_several(rows, column):
     )
 
 
-def university_business(applications, year):
+def university_business(applications: pd.DataFrame, year: int) -> pd.DataFrame:
     """Return university–business co-applications of ``year`` by the university's country.
 
     Columns country (ISO code, or "unknown"), university_applications (applications naming

@@ -7,12 +7,12 @@ ranking tests rank them: all three must read the same values the same way.
 import numpy as np
 import pandas as pd
 
-from analysis.paths import PUBLISHED_FIGURES
+from analysis.paths import PUBLISHED_FIGURES, StrPath
 
 FIGURE_TYPES = {"year": "int64", "rank": "Int64", "rank_all": "Int64", "count": "int64"}
 
 
-def read_published_figures(path=PUBLISHED_FIGURES):
+def read_published_figures(path: StrPath = PUBLISHED_FIGURES) -> pd.DataFrame:
     """Read WIPO's printed figures, one row each, keeping each row's file line for messages.
 
     Returns a DataFrame with columns year, table (edu, business, country, total), rank and

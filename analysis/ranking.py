@@ -36,7 +36,7 @@ TABLE_COLUMNS = [
 ]
 
 
-def competition_rank(published, groups=None):
+def competition_rank(published: pd.Series, groups: list[pd.Series] | None = None) -> pd.Series:
     """Return standard competition ranks ("1224") of ``published``, descending, within groups.
 
     A row whose group holds a missing value (an applicant whose country is unknown) has no
@@ -48,7 +48,7 @@ def competition_rank(published, groups=None):
     return ranks.astype("int64") if ranks.notna().all() else ranks.astype("Int64")
 
 
-def add_ranks(counts):
+def add_ranks(counts: pd.DataFrame) -> pd.DataFrame:
     """Add rank_overall, rank_sector and rank_sector_country to a counts table.
 
     ``counts`` has one row per (year, applicant) with columns year, applicant, country,
@@ -60,7 +60,7 @@ def add_ranks(counts):
     return ranked
 
 
-def check_year(ranked, year):
+def check_year(ranked: pd.DataFrame, year: int) -> None:
     """Raise UnknownYearError unless the data has applications published in ``year``."""
     years = sorted(ranked["year"].unique())
     if year not in years:
@@ -68,7 +68,7 @@ def check_year(ranked, year):
         raise UnknownYearError(f"year {year} is not in the data, which covers {span}")
 
 
-def scope_of(sector, country):
+def scope_of(sector: str | None, country: str | None) -> str:
     """Name the scope a (sector, country) selection ranks in, checking the selection."""
     if sector is not None and sector not in SECTORS:
         raise OptionError(f"unknown sector {sector!r}; use one of {', '.join(SECTORS)}")
@@ -77,7 +77,9 @@ def scope_of(sector, country):
     return "overall" if sector is None else ("sector" if country is None else "sector_country")
 
 
-def scope_rows(ranked, year, sector=None, country=None):
+def scope_rows(
+    ranked: pd.DataFrame, year: int, sector: str | None = None, country: str | None = None
+) -> tuple[pd.DataFrame, str]:
     """Return the year's rows of one scope, and the name of the rank column that orders them.
 
     Raises UnknownYearError for a year outside the data, OptionError for a bad selection.
@@ -92,18 +94,20 @@ def scope_rows(ranked, year, sector=None, country=None):
     return rows, rank_column
 
 
-def _year_values(ranked, year, columns):
+def _year_values(ranked: pd.DataFrame, year: int, columns: dict[str, str]) -> pd.DataFrame:
     """One year's values of ``columns`` per applicant, renamed, for joining onto a table."""
     return ranked.loc[ranked["year"] == year, ["applicant", *columns]].rename(columns=columns)
 
 
-def _rank_change(row):
+def _rank_change(row: pd.Series) -> int | str:
     if pd.notna(row["rank_previous"]):
         return int(row["rank_previous"]) - int(row["rank"])
     return NO_PUBLISHED_FIGURE if row["provenance"] == "published" else NEW_ENTRY
 
 
-def ranking_table(ranked, year, sector=None, country=None, top=DEFAULT_TOP):
+def ranking_table(
+    ranked: pd.DataFrame, year: int, sector: str | None = None, country: str | None = None, top: int = DEFAULT_TOP
+) -> pd.DataFrame:
     """Return the top ``top`` applicants of ``year`` in a scope, with their history.
 
     Parameters

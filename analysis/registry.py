@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from analysis.errors import MappingError
 from analysis.mappings import read_mapping
 from analysis.names import Alias, normalise_name
-from analysis.paths import MAPPINGS_DIR
+from analysis.paths import MAPPINGS_DIR, StrPath
 from analysis.schema import SECTORS
 
 APPLICANT_REGISTRY = MAPPINGS_DIR / "applicant_registry.csv"
@@ -27,17 +27,17 @@ class RegistryEntry:
     country: str
     sector: str
     name_zh: str
-    spellings: tuple
+    spellings: tuple[str, ...]
     note: str
 
 
-def _country_codes():
+def _country_codes() -> frozenset[str]:
     import pycountry
 
     return frozenset(country.alpha_2 for country in pycountry.countries)
 
 
-def _entry(path, line, row, countries):
+def _entry(path: StrPath, line: int, row: dict[str, str], countries: frozenset[str]) -> RegistryEntry:
     """Build one entry from a registry row, refusing values the rest of the code cannot use."""
     canonical = row.get("canonical_name", "")
     if not canonical:
@@ -63,38 +63,38 @@ class Registry:
     ``index`` maps the normalised key of every canonical name and spelling to its entry.
     """
 
-    entries: tuple
-    index: dict
+    entries: tuple[RegistryEntry, ...]
+    index: dict[str, RegistryEntry]
 
-    def entry(self, name):
+    def entry(self, name: str) -> RegistryEntry | None:
         """Return the entry whose canonical name or a spelling has the key of ``name``, or None."""
         return self.index.get(normalise_name(name))
 
-    def aliases(self):
+    def aliases(self) -> list[Alias]:
         """Return one Alias per spelling, to the canonical name, for build_name_map."""
         return [Alias(spelling, e.canonical_name, e.note) for e in self.entries for spelling in e.spellings]
 
-    def sector_overrides(self):
+    def sector_overrides(self) -> dict[str, str]:
         """Return a dict from the normalised key of every known name to the applicant's sector."""
         return {key: entry.sector for key, entry in self.index.items()}
 
-    def countries(self):
+    def countries(self) -> dict[str, str]:
         """Return a dict from the normalised key of every known name to the applicant's country,
         for applicants whose data gives none."""
         return {key: entry.country for key, entry in self.index.items()}
 
-    def name_zh(self, canonical):
+    def name_zh(self, canonical: str) -> str | None:
         """Return the Chinese name of an applicant (any of its names will do), or None."""
         found = self.entry(canonical)
         return (found.name_zh or None) if found else None
 
-    def known_names(self):
+    def known_names(self) -> tuple[str, ...]:
         """Return every canonical name and spelling, for splitters that must not cut a known
         name at a comma ("Agency For Science, Technology And Research")."""
         return tuple(name for e in self.entries for name in (e.canonical_name, *e.spellings))
 
 
-def read_registry(path=APPLICANT_REGISTRY):
+def read_registry(path: StrPath = APPLICANT_REGISTRY) -> Registry:
     """Read and validate the applicant registry.
 
     Columns canonical_name, country (ISO 3166-1 alpha-2), sector (one of schema.SECTORS),

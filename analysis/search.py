@@ -1,10 +1,12 @@
 """Find applicants by a piece of their name, for people who do not know the exact spelling."""
 
+import pandas as pd
+
 from analysis.names import normalise_name
 from analysis.variants import closest_names
 
 
-def search_applicants(ranked, text, limit=20):
+def search_applicants(ranked: pd.DataFrame, text: str, limit: int = 20) -> pd.DataFrame:
     """Return applicants whose normalised name contains the normalised ``text``.
 
     Returns a DataFrame with columns applicant, country, sector, published (all years),

@@ -6,9 +6,12 @@ input gives, then keyword rules on the name in several languages.
 
 import re
 
+import pandas as pd
+
 from analysis.errors import MappingError
 from analysis.mappings import read_mapping
 from analysis.names import normalise_name
+from analysis.paths import StrPath
 from analysis.schema import SECTORS
 
 EDUCATION_PATTERNS = (
@@ -93,7 +96,7 @@ _RULES = tuple(
 )
 
 
-def classify_name(raw_name):
+def classify_name(raw_name: str) -> str:
     """Guess an applicant's sector from its name; "other" when no rule applies.
 
     Rules run on both the raw upper-cased name (which keeps legal suffixes such as LTD)
@@ -110,7 +113,7 @@ def classify_name(raw_name):
     return "other"
 
 
-def decide_sectors(applicants, overrides):
+def decide_sectors(applicants: pd.DataFrame, overrides: dict[str, str]) -> pd.Series:
     """Each applicant's sector: the reviewed override first, then what its rows say, then
     the keyword rules on its name.
 
@@ -123,7 +126,7 @@ def decide_sectors(applicants, overrides):
     return sector
 
 
-def read_sector_overrides(path):
+def read_sector_overrides(path: StrPath) -> dict[str, str]:
     """Read the reviewed sector overrides (columns applicant, sector, note) as a dict
     from the applicant's normalised name to its sector."""
     overrides = {}

@@ -4,6 +4,8 @@ to review (`pct-report variants`), and the closest names for a helpful error mes
 Nothing here merges anything: merges are rows of the reviewed alias table or the registry.
 """
 
+from collections.abc import Iterable, Iterator, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -20,7 +22,7 @@ STOP_WORDS = frozenset({"OF", "THE", "AND", "FOR"})
 """Words left out when comparing which words two names are made of."""
 
 
-def _blocks(keys, from_end):
+def _blocks(keys: Sequence[str], from_end: bool) -> Iterator[list[int]]:
     """Yield lists of indices of keys sharing their first (or last) letters, more of them for
     big blocks."""
     pending = [(list(range(len(keys))), BLOCK_LETTERS)]
@@ -36,7 +38,7 @@ def _blocks(keys, from_end):
                 yield members
 
 
-def _same_words(keys):
+def _same_words(keys: Sequence[str]) -> Iterator[tuple[int, int]]:
     """Yield index pairs (i < j) of keys made of the same words once OF, THE, AND, FOR are left out
     ("UNIVERSITY DALIAN TECHNOLOGY" and "DALIAN UNIVERSITY OF TECHNOLOGY")."""
     bags = {}
@@ -56,17 +58,17 @@ class _BestPairs:
     descending, then the names' alphabetical order; a pair found twice keeps its "same words" row.
     """
 
-    def __init__(self, names, threshold, limit):
+    def __init__(self, names: Sequence[str], threshold: float, limit: int) -> None:
         self.order = np.argsort(np.argsort(np.asarray(names, dtype=object), kind="stable"))
         self.threshold, self.limit = threshold, limit
         self.pairs = np.zeros((0, 4))
 
     @property
-    def floor(self):
+    def floor(self) -> float:
         """The lowest score that can still enter the list."""
         return self.pairs[-1, 2] if len(self.pairs) >= self.limit > 0 else self.threshold
 
-    def add(self, a, b, score, same_words):
+    def add(self, a: np.ndarray, b: np.ndarray, score: np.ndarray, same_words: bool) -> None:
         """Merge pairs given as arrays; a must be less than b."""
         found = np.column_stack([a, b, score, np.full(len(a), float(same_words))])
         pairs = np.vstack([self.pairs, found[found[:, 2] >= self.floor]])
@@ -78,7 +80,7 @@ class _BestPairs:
         self.pairs = pairs[np.lexsort((self.order[second], self.order[first], -pairs[:, 2]))][: self.limit]
 
 
-def _add_close_pairs(best, keys, members):
+def _add_close_pairs(best: _BestPairs, keys: Sequence[str], members: list[int]) -> None:
     """Add the pairs of one block whose similarity reaches both the threshold and the list's floor."""
     from rapidfuzz import fuzz, process
 
@@ -93,7 +95,7 @@ def _add_close_pairs(best, keys, members):
         best.add(positions[i], positions[j], scores[i, j], same_words=False)
 
 
-def likely_variants(applicants, threshold=90.0, limit=200):
+def likely_variants(applicants: pd.DataFrame, threshold: float = 90.0, limit: int = 200) -> pd.DataFrame:
     """List pairs of canonical applicants whose names are close enough to be one.
 
     Parameters
@@ -131,7 +133,7 @@ def likely_variants(applicants, threshold=90.0, limit=200):
     )
 
 
-def closest_names(candidates, name, limit=5):
+def closest_names(candidates: Iterable[str], name: str, limit: int = 5) -> list[str]:
     """The candidates most like ``name``, best first, for a helpful error message."""
     from rapidfuzz import fuzz, process
 

@@ -8,13 +8,20 @@ validation then parses and checks. Nothing downstream knows formats.
 """
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
 
 from analysis.errors import InputFileError, OptionError, SchemaError
 from analysis.load import connect
-from analysis.sources.files import Scanner, expand_inputs, read_head
+from analysis.paths import StrPath
+from analysis.sources.files import Head, Scanner, expand_inputs, read_head
+
+if TYPE_CHECKING:
+    from analysis.sources.mapping import ColumnMap
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,11 @@ class SourceFormat:
     name: str
     title: str
     example_header: str
-    detect: Callable
-    read: Callable
-    kind: str | Callable = "records"
+    detect: Callable[[Head], bool]
+    read: Callable[["Reader", list[Head]], str]
+    kind: str | Callable[["ColumnMap | None"], str] = "records"
 
-    def kind_for(self, column_map):
+    def kind_for(self, column_map: "ColumnMap | None") -> str:
         return self.kind(column_map) if callable(self.kind) else self.kind
 
     download: str = ""
@@ -47,13 +54,13 @@ class Reader:
     file, the user's column mapping (if any), and a tally of what was set aside while
     reading (counted, and said in the summary)."""
 
-    connection: object
+    connection: duckdb.DuckDBPyConnection
     scanner: Scanner
-    column_map: object = None
-    set_aside: Counter = field(default_factory=Counter)
+    column_map: "ColumnMap | None" = None
+    set_aside: Counter[str] = field(default_factory=Counter)
     files_read: int = 0
 
-    def order_base(self):
+    def order_base(self) -> int:
         """A base for ``_order`` that puts each file's rows after the previous file's."""
         self.files_read += 1
         return self.files_read << 40
@@ -73,15 +80,15 @@ class Source:
     """Opened inputs: ``relation`` names a view in ``connection`` of raw canonical records
     (or aggregated rows, by ``kind``) over every file in ``files``."""
 
-    connection: object
+    connection: duckdb.DuckDBPyConnection
     relation: str
     kind: str
-    files: tuple
-    set_aside: Counter
-    column_map: object = None
+    files: tuple[InputDescription, ...]
+    set_aside: Counter[str]
+    column_map: "ColumnMap | None" = None
 
 
-def _formats():
+def _formats() -> dict[str, SourceFormat]:
     from analysis.sources import canonical, espacenet, google_patents, lens, patentscope, patstat
 
     return {
@@ -101,7 +108,7 @@ FORMATS = _formats()
 """Every format by name, in the order detection tries them."""
 
 
-def detect_format(head, forced=None, column_map=None):
+def detect_format(head: Head, forced: str | None = None, column_map: "ColumnMap | None" = None) -> SourceFormat:
     """Return the format of a file: the forced one, the mapped one, or the first whose
     ``detect`` accepts its head."""
     if forced:
@@ -122,12 +129,14 @@ def detect_format(head, forced=None, column_map=None):
     )
 
 
-def _first_line(head):
+def _first_line(head: Head) -> str:
     rows = [row for row in head.rows() if any(str(cell).strip() for cell in row)]
     return ",".join(map(str, rows[0]))[:120] if rows else ""
 
 
-def open_inputs(data, source=None, column_map=None):
+def open_inputs(
+    data: StrPath | Iterable[StrPath], source: str | None = None, column_map: "ColumnMap | None" = None
+) -> Source:
     """Open everything ``data`` names as one Source.
 
     ``source`` forces a format by name; ``column_map`` (a ColumnMap) reads the files with

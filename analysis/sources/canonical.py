@@ -6,6 +6,11 @@ workbook). ``aggregated``: counts per applicant and year, such as WIPO's own tab
 encoding, recoding and row filter (``--columns MAPPING.yaml``).
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import duckdb
+
 from analysis.errors import SchemaError, ValidationError
 from analysis.load import sql_string
 from analysis.schema import (
@@ -14,21 +19,25 @@ from analysis.schema import (
     OPTIONAL_RECORD_COLUMNS,
     RECORD_COLUMNS,
 )
-from analysis.sources.files import column, table_columns
+from analysis.sources.files import Head, column, table_columns
 from analysis.sources.records import parse_date, raw_select, split_cells, trimmed
 
+if TYPE_CHECKING:
+    from analysis.sources import Reader, SourceFormat
+    from analysis.sources.mapping import ColumnMap
 
-def resembles(head):
+
+def resembles(head: Head) -> bool:
     """True for a file whose header uses our column names but lacks some required one."""
     names = {str(cell).strip() for row in head.rows()[:10] for cell in row}
     return len(names & set(RECORD_COLUMNS + OPTIONAL_RECORD_COLUMNS + AGGREGATE_COLUMNS)) >= 2
 
 
-def _has_header(head, required):
+def _has_header(head: Head, required: Iterable[str]) -> bool:
     return head.find_header(required, delimiters=(",", "\t", ";")) is not None
 
 
-def _read_records(reader, heads, headers=None):
+def _read_records(reader: "Reader", heads: list[Head], headers: dict[str, str] | None = None) -> str:
     """Raw records from files whose headers are ``headers`` (canonical → header), canonical by default."""
     column_map = reader.column_map
     headers = headers or {}
@@ -76,12 +85,12 @@ def _read_records(reader, heads, headers=None):
     return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
 
 
-def _check_split_countries(reader, head, select, separator, label):
+def _check_split_countries(reader: "Reader", head: Head, select: str, separator: str, label: str) -> None:
     """Refuse rows whose country cell has several parts but not one per applicant: pairing
     them would give applicants the wrong countries."""
     from analysis.validate import SHOWN_PROBLEMS
 
-    def parts(name):
+    def parts(name: str) -> str:
         return (
             f"len(list_filter(string_split(coalesce({name}, ''), {sql_string(separator)}), "
             f"lambda p: {trimmed('p')} IS NOT NULL))"
@@ -99,11 +108,11 @@ def _check_split_countries(reader, head, select, separator, label):
         raise ValidationError(str(head.path), problems, found[0][3])
 
 
-def _hint(pattern):
+def _hint(pattern: str | None) -> str:
     return "YYYY-MM-DD" if pattern is None else pattern
 
 
-def _header_row(head, wanted, column_map):
+def _header_row(head: Head, wanted: list[str], column_map: "ColumnMap | None") -> tuple[int, str]:
     """(row index, delimiter) of the header: the mapping's header_row, else the first row
     holding every required header."""
     header_row = getattr(column_map, "header_row", None)
@@ -119,7 +128,7 @@ def _header_row(head, wanted, column_map):
     return found
 
 
-def _missing(head, missing, names):
+def _missing(head: Head, missing: list[str], names: Iterable[object]) -> SchemaError:
     found = ", ".join(str(n) for n in names if str(n) != "_row") or "(none)"
     return SchemaError(
         f"{head.path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
@@ -127,7 +136,7 @@ def _missing(head, missing, names):
     )
 
 
-def _recoded(reader, canonical, expression):
+def _recoded(reader: "Reader", canonical: str, expression: str) -> str:
     """SQL: the column's value after the mapping's recoding and country-name reading."""
     column_map = reader.column_map
     recode = getattr(column_map, "recode", {}).get(canonical, {})
@@ -143,7 +152,7 @@ def _recoded(reader, canonical, expression):
     return expression
 
 
-def _country_table(connection):
+def _country_table(connection: duckdb.DuckDBPyConnection) -> None:
     """A table from country names (official, common, short) to ISO codes, from pycountry."""
     import pycountry
 
@@ -157,7 +166,7 @@ def _country_table(connection):
     connection.execute(f"CREATE TABLE IF NOT EXISTS country_names AS SELECT * FROM (VALUES {rows}) AS t(name, code)")
 
 
-def _keep_rows(reader, head, table, names):
+def _keep_rows(reader: "Reader", head: Head, table: str, names: list[str]) -> str:
     """SQL WHERE clause keeping the rows the mapping asks for; the others are counted."""
     keep = getattr(reader.column_map, "keep_rows", {})
     if not keep:
@@ -177,7 +186,7 @@ def _keep_rows(reader, head, table, names):
     return f" WHERE {condition}"
 
 
-def _read_aggregated(reader, heads, headers=None):
+def _read_aggregated(reader: "Reader", heads: list[Head], headers: dict[str, str] | None = None) -> str:
     headers = headers or {}
     selects = []
     for head in heads:
@@ -195,19 +204,19 @@ def _read_aggregated(reader, heads, headers=None):
     return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
 
 
-def mapped_kind(column_map):
+def mapped_kind(column_map: "ColumnMap") -> str:
     """A mapping that names a ``published`` column maps counts; any other maps records."""
     return "aggregated" if "published" in column_map.columns else "records"
 
 
-def _read_mapped(reader, heads):
+def _read_mapped(reader: "Reader", heads: list[Head]) -> str:
     headers = reader.column_map.columns
     if mapped_kind(reader.column_map) == "aggregated":
         return _read_aggregated(reader, heads, headers)
     return _read_records(reader, heads, headers)
 
 
-def _formats():
+def _formats() -> tuple["SourceFormat", ...]:
     from analysis.sources import SourceFormat
 
     return (

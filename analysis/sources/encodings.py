@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from analysis.errors import InputFileError
+from analysis.paths import StrPath
 
 HEAD_BYTES = 256 * 1024
 """How much of a text file is decoded to find its header and delimiter."""
@@ -21,7 +22,7 @@ ENCODING_SAMPLE_BYTES = 8 * 1024**2
 LEGACY_ENCODINGS = ("cp1252", "mac_roman", "latin-1")
 
 
-def check_encoding(name, where):
+def check_encoding(name: object, where: str) -> None:
     """Raise InputFileError unless Python knows the encoding ``name``."""
     try:
         codecs.lookup(str(name))
@@ -31,7 +32,7 @@ def check_encoding(name, where):
         ) from None
 
 
-def detect_encoding(path, declared=None):
+def detect_encoding(path: StrPath, declared: str | None = None) -> str:
     """Return the encoding of a text file: the declared one, a BOM's, UTF-8, or a legacy one.
 
     The first ENCODING_SAMPLE_BYTES decide (a multi-gigabyte table is not read twice); a
@@ -67,7 +68,7 @@ def detect_encoding(path, declared=None):
     return codecs.lookup(best).name
 
 
-def _utf16_without_bom(start):
+def _utf16_without_bom(start: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' for UTF-16 text written without a byte-order mark: Latin
     text then has a zero byte in every other position (high bytes in LE, low in BE)."""
     half = len(start) // 2
@@ -85,7 +86,7 @@ SCORED_CHARACTERS = 1 << 20
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
-def plausibility(text):
+def plausibility(text: str) -> int:
     """Score how much the non-ASCII characters of ``text`` look like names' letters.
 
     Counting bytes in 0x80–0x9F took Windows-1252 curly quotes and dashes (O’Brien) for Mac
@@ -117,7 +118,7 @@ def plausibility(text):
 _TEMP = []
 
 
-def _temp_folder():
+def _temp_folder() -> Path:
     if not _TEMP:
         folder = Path(tempfile.mkdtemp(prefix="pct-inputs-"))
         atexit.register(shutil.rmtree, folder, True)
@@ -125,7 +126,7 @@ def _temp_folder():
     return _TEMP[0]
 
 
-def utf8_copy(path, encoding):
+def utf8_copy(path: StrPath, encoding: str) -> Path:
     """Return a UTF-8, LF-terminated version of a text file that DuckDB can scan.
 
     UTF-8 files with LF or CRLF line ends are scanned as they are; others (a legacy

@@ -22,9 +22,14 @@ number``. Each row is a family, and its cells hold several values on separate li
 - ``IPC``: symbols one a line, joined by ";".
 """
 
+from typing import TYPE_CHECKING
+
 from analysis.load import sql_string
-from analysis.sources.files import column
+from analysis.sources.files import Head, column
 from analysis.sources.records import ipc_joined, parse_date, raw_select, read_files, row_label, split_cells, trimmed
+
+if TYPE_CHECKING:
+    from analysis.sources import Reader, SourceFormat
 
 HEADER = ("Publication number", "Applicants", "Publication date", "Family number")
 LINE = "\n"
@@ -32,22 +37,22 @@ TRAILING = sql_string(" \t\n")
 """White space that may end a cell and adds no applicant."""
 
 
-def detect(head):
+def detect(head: Head) -> bool:
     """True for an Espacenet results list header (banner rows above it allowed)."""
     return head.find_header(HEADER) is not None
 
 
-def read(reader, heads):
+def read(reader: "Reader", heads: list[Head]) -> str:
     """Raw records of Espacenet result lists: one per (WO publication, applicant)."""
     return read_files(reader, heads, HEADER, "Espacenet", _select)
 
 
-def _text(expression):
+def _text(expression: str) -> str:
     """SQL: a cell as text whose line breaks (CR, LF or CRLF) are all LF."""
     return f"regexp_replace(coalesce(CAST({expression} AS VARCHAR), ''), '\\r\\n?', chr(10), 'g')"
 
 
-def _lines(expression):
+def _lines(expression: str) -> str:
     """SQL: the non-empty, trimmed lines of a cell."""
     return (
         f"list_filter(list_transform(string_split({_text(expression)}, chr(10)), lambda v: {trimmed('v')}), "
@@ -55,7 +60,7 @@ def _lines(expression):
     )
 
 
-def _members(numbers, dates):
+def _members(numbers: str, dates: str) -> str:
     """SQL: the publications a row counts as, each {number, date}: its WO members, or else
     its first number alone (NULL number for an empty cell, which validation reports)."""
     paired = (
@@ -70,7 +75,7 @@ def _members(numbers, dates):
     )
 
 
-def _select(reader, head, table, names):
+def _select(reader: "Reader", head: Head, table: str, names: list[str]) -> str:
     numbers, dates = column(names, "Publication number"), column(names, "Publication date")
     ipc = column(names, "IPC")
     date_count = f"len({_lines(dates)})"
@@ -93,7 +98,7 @@ def _select(reader, head, table, names):
     return _with_countries(_one_input_row(split_cells(select, LINE)))
 
 
-def _one_input_row(select):
+def _one_input_row(select: str) -> str:
     """SQL: the records of ``select`` numbered so that a row yielding several WO members (an
     A1 and its A3) is still one input row: only its first record is part 1 and carries the
     count of empty applicant lines, which every member repeats."""
@@ -105,14 +110,14 @@ def _one_input_row(select):
     )
 
 
-def _one_per_line(expression):
+def _one_per_line(expression: str) -> str:
     """SQL: the applicants cell with one "NAME [CC]" per line, also where a line holds
     several; a trailing line break adds no empty applicant."""
     split = f"regexp_replace({_text(expression)}, '(\\[[A-Za-z]{{2}}\\])[ \\t]*\\n?', '\\1' || chr(10), 'g')"
     return f"rtrim({split}, {TRAILING})"
 
 
-def _with_countries(select):
+def _with_countries(select: str) -> str:
     """SQL: the records of ``select`` with a trailing "[CC]" moved from the name to the country."""
     code = r"\s*\[([A-Za-z]{2})\]\s*$"
     return (
@@ -122,7 +127,7 @@ def _with_countries(select):
     )
 
 
-def _format():
+def _format() -> "SourceFormat":
     from analysis.sources import SourceFormat
 
     return SourceFormat(

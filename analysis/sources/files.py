@@ -12,13 +12,15 @@ import errno
 import glob
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from analysis.errors import InputFileError, SchemaError
+from analysis.errors import InputFileError, PctError, SchemaError
 from analysis.load import sql_identifier, sql_string
+from analysis.paths import StrPath
 from analysis.sources.encodings import HEAD_BYTES, detect_encoding, utf8_copy
 from analysis.sources.lines import check_widths, first_bad_record, line_count, record_lines
 
@@ -33,7 +35,12 @@ NEVER_NULL = "\x01pct-no-null\x01"
 """A null string that no file holds, so that every empty field is a field."""
 
 
-def check_regular_file(path, what="input", max_bytes=MAX_INPUT_BYTES, error=InputFileError):
+def check_regular_file(
+    path: StrPath,
+    what: str = "input",
+    max_bytes: int = MAX_INPUT_BYTES,
+    error: type[PctError] = InputFileError,
+) -> None:
     """Raise ``error`` unless ``path`` is a regular, non-empty file of at most ``max_bytes``."""
     try:
         resolved = Path(path).resolve(strict=True)
@@ -54,7 +61,7 @@ def check_regular_file(path, what="input", max_bytes=MAX_INPUT_BYTES, error=Inpu
         raise error(f"{path}: {status.st_size:,} bytes is too large for the {what} (at most {max_bytes:,})")
 
 
-def expand_inputs(data):
+def expand_inputs(data: StrPath | Iterable[StrPath]) -> list[Path]:
     """Return the files that ``data`` names: files, folders (their files) and globs, sorted.
 
     ``data`` is one path or a list of them. A folder yields its visible files of supported
@@ -110,10 +117,10 @@ class Head:
     kind: str
     encoding: str | None
     text: str = ""
-    sheet_rows: tuple = ()
-    columns: tuple = ()
+    sheet_rows: tuple[tuple[str, ...], ...] = ()
+    columns: tuple[str, ...] = ()
 
-    def rows(self, delimiter=","):
+    def rows(self, delimiter: str = ",") -> list[list[str]]:
         """The first rows split by ``delimiter`` (a sheet's rows as they are)."""
         if self.kind == "sheet":
             return [list(row) for row in self.sheet_rows]
@@ -130,7 +137,7 @@ class Head:
             pass  # a quoted field cut off at the end of the head
         return rows
 
-    def find_header(self, required, delimiters=DELIMITERS):
+    def find_header(self, required: Iterable[str], delimiters: Iterable[str] = DELIMITERS) -> tuple[int, str] | None:
         """Return (row index, delimiter) of the first row holding every name in ``required``
         (compared case-insensitively, trimmed), or None."""
         wanted = {name.strip().casefold() for name in required}
@@ -141,7 +148,7 @@ class Head:
         return None
 
 
-def read_head(path, encoding=None):
+def read_head(path: StrPath, encoding: str | None = None) -> Head:
     """Read the start of ``path`` for format detection."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -168,7 +175,7 @@ def read_head(path, encoding=None):
     return Head(path, "text", encoding, text=text.lstrip("\ufeff"))
 
 
-def _sheet_rows(path, limit=None):
+def _sheet_rows(path: Path, limit: int | None = None) -> list[list[object]]:
     """The rows of a workbook's first sheet, read by python-calamine (no download, .xls too)."""
     from python_calamine import CalamineWorkbook
 
@@ -180,7 +187,7 @@ def _sheet_rows(path, limit=None):
         raise InputFileError(f"{path}: not a readable workbook ({' '.join(str(error).split())[:200]})") from None
 
 
-def _cell_text(cell):
+def _cell_text(cell: object) -> str:
     """Spreadsheet cells arrive typed; dates become ISO text, whole floats lose their '.0'."""
     if cell is None:
         return ""
@@ -194,7 +201,7 @@ def _cell_text(cell):
 # Scanning ---------------------------------------------------------------------------------
 
 
-def header_names(path, cells):
+def header_names(path: StrPath, cells: Iterable[object]) -> list[str]:
     """Return the header's names, refusing empty duplicates that would make a column ambiguous."""
     names = [str(cell).strip() or f"column{i + 1}" for i, cell in enumerate(cells)]
     seen = {}
@@ -209,15 +216,15 @@ def header_names(path, cells):
 class Scanner:
     """Makes one DuckDB table per scanned file in ``connection``; names them t1, t2, …"""
 
-    def __init__(self, connection):
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.connection = connection
         self.count = 0
 
-    def _name(self):
+    def _name(self) -> str:
         self.count += 1
         return f"t{self.count}"
 
-    def scan(self, head, header_index=0, delimiter=","):
+    def scan(self, head: Head, header_index: int = 0, delimiter: str = ",") -> str:
         """Scan the file of ``head`` below its header row into a table; return its name.
 
         Every column is text; ``_row`` is the line (text) or row (sheet) number the user
@@ -235,7 +242,7 @@ class Scanner:
             self._scan_text(head, header_index, delimiter, name)
         return name
 
-    def _scan_text(self, head, header_index, delimiter, name):
+    def _scan_text(self, head: Head, header_index: int, delimiter: str, name: str) -> None:
         rows = head.rows(delimiter)
         _check_header_index(head, header_index, len(rows))
         check_widths(head, header_index, delimiter)
@@ -276,7 +283,7 @@ class Scanner:
             f"FROM {name}_records AS r JOIN {name}_lines AS l USING (_pct_record) ORDER BY l._row"
         )
 
-    def _scan_sheet(self, head, header_index, name):
+    def _scan_sheet(self, head: Head, header_index: int, name: str) -> None:
         import pandas as pd
 
         rows = _sheet_rows(head.path)
@@ -300,7 +307,7 @@ class Scanner:
         self.connection.unregister("sheet_frame")
 
 
-def _check_header_index(head, header_index, rows):
+def _check_header_index(head: Head, header_index: int, rows: int) -> None:
     """Refuse a header row (a mapping's header_row) below the rows the file starts with."""
     if header_index >= rows:
         raise SchemaError(
@@ -308,7 +315,9 @@ def _check_header_index(head, header_index, rows):
         )
 
 
-def explain_duckdb_error(path, error, header_index=0, scanned=None):
+def explain_duckdb_error(
+    path: StrPath, error: duckdb.Error, header_index: int = 0, scanned: tuple[StrPath, str, int] | None = None
+) -> InputFileError:
     """Turn DuckDB's multi-line reader errors into one line that names the file and line.
 
     DuckDB numbers lines by records (a quoted line break does not count); ``scanned`` (the
@@ -334,7 +343,7 @@ def explain_duckdb_error(path, error, header_index=0, scanned=None):
     return InputFileError(f"{path}{where}: cannot be read ({first})")
 
 
-def column(head_names, *candidates):
+def column(head_names: Iterable[str], *candidates: str) -> str | None:
     """The SQL identifier of the first header among ``candidates`` present (case-insensitive), or None."""
     folded = {name.casefold(): name for name in head_names}
     for candidate in candidates:
@@ -343,6 +352,6 @@ def column(head_names, *candidates):
     return None
 
 
-def table_columns(connection, table):
+def table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """The column names of a scanned table, ``_row`` excluded."""
     return [row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall() if row[0] != "_row"]

@@ -21,11 +21,16 @@ from LEGAL_FORMS is read as an applicant of its own.
 """
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from analysis.load import sql_string
 from analysis.names import CORPORATE_SUFFIXES, normalise_name
-from analysis.sources.files import column
+from analysis.sources.files import Head, column
 from analysis.sources.records import parse_date, raw_select, read_files, row_label, split_cells, trimmed
+
+if TYPE_CHECKING:
+    from analysis.sources import Reader, SourceFormat
 
 HEADER = ("id", "assignee", "publication date", "result link")
 SEPARATOR = ", "
@@ -38,12 +43,12 @@ LEGAL_FORMS = CORPORATE_SUFFIXES | {"LTDA", "SDN", "BHD", "PVT", "DE", "RL"}
 comma (Ltda, Sdn. Bhd., Pvt. Ltd., S.A. de C.V., S. de R.L.)."""
 
 
-def detect(head):
+def detect(head: Head) -> bool:
     """True for a Google Patents CSV header (below its "search URL:" line, if any)."""
     return head.find_header(HEADER, delimiters=(",",)) is not None
 
 
-def is_legal_form(piece):
+def is_legal_form(piece: str) -> bool:
     """True when a piece of an assignee cell is only a legal form ("Ltd.", "S.A. de C.V.",
     "GmbH & Co. KG"); letters written one by one count as one word ("S.p.A." is SPA)."""
     words = []
@@ -58,12 +63,12 @@ def is_legal_form(piece):
 class AssigneeSplitter:
     """Splits Google's assignee cells without cutting a known name or a legal form off its name."""
 
-    def __init__(self, known_names=()):
+    def __init__(self, known_names: Iterable[str] = ()) -> None:
         names = [name for name in known_names if name.strip()]
         self.known = {normalise_name(name) for name in names}
         self.widest = max((name.count(",") + 1 for name in names), default=1)
 
-    def split(self, cell):
+    def split(self, cell: str) -> list[str]:
         """Return the applicants of a cell in order; empty pieces stay as "" to be counted."""
         pieces = [piece.strip() for piece in cell.split(SEPARATOR)]
         applicants, start = [], 0
@@ -75,7 +80,7 @@ class AssigneeSplitter:
             start = end
         return applicants
 
-    def _known_run(self, pieces, start):
+    def _known_run(self, pieces: list[str], start: int) -> int:
         """The end of the longest run of pieces from ``start`` that spells a known name, or start + 1."""
         for end in range(min(len(pieces), start + self.widest), start + 1, -1):
             if normalise_name(SEPARATOR.join(pieces[start:end])) in self.known:
@@ -83,7 +88,7 @@ class AssigneeSplitter:
         return start + 1
 
 
-def read(reader, heads, known_names=None):
+def read(reader: "Reader", heads: list[Head], known_names: Iterable[str] | None = None) -> str:
     """Raw records of Google Patents CSVs: one per (publication, applicant).
 
     ``known_names`` defaults to every name and spelling of the applicant registry.
@@ -94,7 +99,7 @@ def read(reader, heads, known_names=None):
         known_names = read_registry().known_names()
     splitter = AssigneeSplitter(known_names)
 
-    def applicants(cell):
+    def applicants(cell: str | None) -> str | None:
         """One cell's applicants joined by PART; a blank cell names none (NULL)."""
         return PART.join(splitter.split(cell)) if cell and cell.strip() else None
 
@@ -102,7 +107,7 @@ def read(reader, heads, known_names=None):
     return read_files(reader, heads, HEADER, "Google Patents", _select)
 
 
-def _select(reader, head, table, names):
+def _select(reader: "Reader", head: Head, table: str, names: list[str]) -> str:
     date = column(names, "publication date")
     values = {
         "publication_number": trimmed(column(names, "id")),
@@ -115,7 +120,7 @@ def _select(reader, head, table, names):
     return split_cells(select, PART)
 
 
-def _format():
+def _format() -> "SourceFormat":
     from analysis.sources import SourceFormat
 
     return SourceFormat(

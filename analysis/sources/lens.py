@@ -13,12 +13,17 @@ applicants share one cell, separated by ";;", first-named first; IPCR symbols li
 Lens writes no applicant country: it stays unknown.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from analysis.errors import SchemaError
 from analysis.load import sql_string
-from analysis.sources.files import column, table_columns
+from analysis.sources.files import Head, column, table_columns
 from analysis.sources.records import parse_date, raw_select, split_cells, trimmed
+
+if TYPE_CHECKING:
+    from analysis.sources import Reader, SourceFormat
 
 SEPARATOR = ";;"
 """How Lens joins the applicants (and the IPCR symbols) of one publication in one cell."""
@@ -35,7 +40,7 @@ class Layout:
     date_hint: str
 
     @property
-    def required(self):
+    def required(self) -> tuple[str, str, str, str]:
         return (self.marker, self.number, "Publication Date", "Applicants")
 
 
@@ -46,14 +51,14 @@ LAYOUTS = (
 )
 
 
-def _find_header(head, layout):
+def _find_header(head: Head, layout: Layout) -> tuple[int, str] | None:
     return head.find_header(layout.required, delimiters=(",", ";", "\t"))
 
 
-def _detects(layout):
+def _detects(layout: Layout) -> Callable[[Head], bool]:
     """2015 is told from 2021 by ``Result #``, 2021 from 2023 by which number column it has."""
 
-    def detect(head):
+    def detect(head: Head) -> bool:
         if _find_header(head, layout) is None:
             return False
         return layout.name != "lens-2021" or _find_header(head, LAYOUTS[0]) is None
@@ -61,13 +66,13 @@ def _detects(layout):
     return detect
 
 
-def _number(expression):
+def _number(expression: str) -> str:
     """SQL: the publication number, a Lens document key ("WO_2015_075742_A2_20150528")
     written the way validation reads numbers ("WO 2015 075742 A2")."""
     return f"regexp_replace(regexp_replace({trimmed(expression)}, '_\\d{{8}}$', ''), '_', ' ', 'g')"
 
 
-def _date(layout, date, year):
+def _date(layout: Layout, date: str, year: str | None) -> str:
     """SQL: the publication date. dd/mm/yy takes its century from ``Publication Year``
     when the two agree (otherwise the date is not trusted: NULL, reported by validation);
     dd/mm/yyyy and ISO dates, as a re-saved file may hold, are read as they are."""
@@ -85,15 +90,15 @@ def _date(layout, date, year):
     return f"CASE WHEN {two_digits} THEN {with_year} ELSE {written_out} END"
 
 
-def _ipc(expression):
+def _ipc(expression: str) -> str:
     """SQL: IPCR symbols joined by ";", empty parts left out."""
     split = f"string_split(coalesce({expression}, ''), {sql_string(SEPARATOR)})"
     parts = f"list_filter(list_transform({split}, lambda p: {trimmed('p')}), lambda p: p IS NOT NULL)"
     return f"NULLIF(array_to_string({parts}, ';'), '')"
 
 
-def _reader(layout):
-    def read(reader, heads):
+def _reader(layout: Layout) -> Callable[["Reader", list[Head]], str]:
+    def read(reader: "Reader", heads: list[Head]) -> str:
         selects = []
         for head in heads:
             found = _find_header(head, layout)
@@ -122,7 +127,7 @@ def _reader(layout):
     return read
 
 
-def _formats():
+def _formats() -> tuple["SourceFormat", ...]:
     from analysis.sources import SourceFormat
 
     download = (

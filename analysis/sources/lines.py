@@ -4,8 +4,14 @@ not lines, and lets one extra empty last field pass for a trailing delimiter.
 """
 
 import csv
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from analysis.errors import InputFileError
+from analysis.paths import StrPath
+
+if TYPE_CHECKING:  # files imports this module
+    from analysis.sources.files import Head
 
 WIDTH_CHECK_BYTES = 256 * 1024**2
 """Text files up to this size have every row's field count checked in Python too."""
@@ -15,11 +21,11 @@ MAX_FIELD_CHARACTERS = 2_000_000
 (if odd) name is read by both rather than refused by one."""
 
 
-def _allow_long_fields():
+def _allow_long_fields() -> None:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARACTERS))
 
 
-def check_widths(head, header_index, delimiter):
+def check_widths(head: "Head", header_index: int, delimiter: str) -> None:
     """Raise InputFileError at the first record of a text file whose number of fields is not
     the header's, naming the line an editor shows (a record may span lines).
 
@@ -47,7 +53,7 @@ def check_widths(head, header_index, delimiter):
             raise InputFileError(f"{head.path} line {start}: {reason}") from None
 
 
-def line_count(path):
+def line_count(path: StrPath) -> int:
     """The number of lines of a text file (a last line without a line end counts)."""
     count, last = 0, b"\n"
     with open(path, "rb") as handle:
@@ -57,7 +63,7 @@ def line_count(path):
     return count + (last != b"\n")
 
 
-def _records(path, delimiter, header_index):
+def _records(path: StrPath, delimiter: str, header_index: int) -> Iterator[tuple[int, int]]:
     """(first line, number of fields) of each record below the header of a UTF-8 text file,
     blank lines skipped as DuckDB skips them."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -72,7 +78,7 @@ def _records(path, delimiter, header_index):
             end = reader.line_num
 
 
-def record_lines(path, delimiter, header_index):
+def record_lines(path: StrPath, delimiter: str, header_index: int) -> list[int] | None:
     """The first line of each record below the header, as the user's editor numbers lines."""
     try:
         return [line for line, _ in _records(path, delimiter, header_index)]
@@ -80,7 +86,7 @@ def record_lines(path, delimiter, header_index):
         return None
 
 
-def first_bad_record(path, delimiter, header_index, expected):
+def first_bad_record(path: StrPath, delimiter: str, header_index: int, expected: int) -> tuple[int, int] | None:
     """(line, fields) of the first record whose number of fields is not ``expected``, or None."""
     try:
         return next(

@@ -8,9 +8,14 @@ given twice, two fields mapped to one header, or an unknown key is refused in on
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import MappingError
+from analysis.paths import StrPath
 from analysis.schema import ALL_CANONICAL_COLUMNS
+
+if TYPE_CHECKING:  # PyYAML is imported when a mapping is read
+    import yaml
 
 MAX_MAPPING_BYTES = 64 * 1024
 """A mapping is a dozen lines; anything larger is not a mapping."""
@@ -33,17 +38,17 @@ class ColumnMap:
     ({"Jurisdiction": ["WO"]}); the others are counted as left out.
     """
 
-    columns: dict = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
     date_format: str | None = None
     split_applicants: str | None = None
     header_row: int | None = None
     encoding: str | None = None
-    recode: dict = field(default_factory=dict)
+    recode: dict[str, dict[str, str]] = field(default_factory=dict)
     country_names: bool = False
-    keep_rows: dict = field(default_factory=dict)
+    keep_rows: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _loader():
+def _loader() -> type["yaml.SafeLoader"]:
     """A safe YAML loader that refuses duplicate keys (PyYAML silently keeps the last)."""
     import yaml
 
@@ -55,7 +60,7 @@ def _loader():
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
         }
 
-        def construct_mapping(self, node, deep=False):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
             seen = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
@@ -70,7 +75,7 @@ def _loader():
     return StrictLoader
 
 
-def _refuse_aliases(text, path):
+def _refuse_aliases(text: str, path: Path) -> None:
     import yaml
 
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
@@ -80,7 +85,7 @@ def _refuse_aliases(text, path):
             )
 
 
-def read_column_map(path):
+def read_column_map(path: StrPath) -> ColumnMap:
     """Read and check a column mapping; raise MappingError naming the file and the problem."""
     import yaml
 
@@ -103,7 +108,7 @@ def read_column_map(path):
     return _column_map(path, document)
 
 
-def _column_map(path, document):
+def _column_map(path: Path, document: dict[str, Any]) -> ColumnMap:
     columns = document.get("columns") or {}
     if not isinstance(columns, dict) or set(columns) - set(ALL_CANONICAL_COLUMNS):
         raise MappingError(
@@ -163,7 +168,7 @@ def _column_map(path, document):
     )
 
 
-def _check_date_format(path, date_format):
+def _check_date_format(path: Path, date_format: object) -> None:
     """Refuse a pattern that parses no date, rather than failing later inside DuckDB."""
     import duckdb
 

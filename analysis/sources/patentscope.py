@@ -10,9 +10,14 @@ gives no applicant country, so it stays unknown.
 
 """
 
+from typing import TYPE_CHECKING
+
 from analysis.load import sql_string
-from analysis.sources.files import column
+from analysis.sources.files import Head, column
 from analysis.sources.records import ipc_joined, parse_date, raw_select, read_files, row_label, split_cells, trimmed
+
+if TYPE_CHECKING:
+    from analysis.sources import Reader, SourceFormat
 
 HEADER = ("Publication Number", "Publication Date", "Application Number", "Applicants")
 OTHER_EXPORTS = ("Jurisdiction", "Lens ID", "Result #", "Family number")
@@ -20,7 +25,7 @@ OTHER_EXPORTS = ("Jurisdiction", "Lens ID", "Result #", "Family number")
 DATE_PATTERN = "%d.%m.%Y"
 
 
-def detect(head):
+def detect(head: Head) -> bool:
     """True for a PATENTSCOPE header (below its banner rows), not another export's."""
     found = head.find_header(HEADER)
     if found is None:
@@ -30,12 +35,12 @@ def detect(head):
     return not any(name.casefold() in names for name in OTHER_EXPORTS)
 
 
-def read(reader, heads):
+def read(reader: "Reader", heads: list[Head]) -> str:
     """Raw records of PATENTSCOPE result lists: one per (publication, applicant)."""
     return read_files(reader, heads, HEADER, "PATENTSCOPE", _select)
 
 
-def _select(reader, head, table, names):
+def _select(reader: "Reader", head: Head, table: str, names: list[str]) -> str:
     date = column(names, "Publication Date")
     ipc = column(names, "IPC")
     values = {
@@ -50,13 +55,13 @@ def _select(reader, head, table, names):
     return split_cells(select, ";")
 
 
-def _date(head, date):
+def _date(head: Head, date: str) -> str:
     """SQL: the publication date; a workbook may type the cell, which the scanner writes as ISO."""
     written = parse_date(date, DATE_PATTERN)
     return f"coalesce({written}, {parse_date(date, '%Y-%m-%d')})" if head.kind == "sheet" else written
 
 
-def _format():
+def _format() -> "SourceFormat":
     from analysis.sources import SourceFormat
 
     return SourceFormat(

@@ -7,9 +7,15 @@ read: its date pattern, how it splits a cell of several applicants, where it wri
 country.
 """
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 from analysis.errors import SchemaError
 from analysis.load import sql_string
-from analysis.sources.files import table_columns
+from analysis.sources.files import Head, table_columns
+
+if TYPE_CHECKING:
+    from analysis.sources import Reader
 
 RAW_COLUMNS = {
     "_file": "VARCHAR",  # the file as the user named it, for messages
@@ -35,12 +41,12 @@ RAW_COLUMNS = {
 WHITESPACE = " \t\r\n\u00a0"
 
 
-def trimmed(expression):
+def trimmed(expression: str) -> str:
     """SQL: text with surrounding white space (line breaks included) removed, empty as NULL."""
     return f"NULLIF(trim(CAST({expression} AS VARCHAR), {sql_string(WHITESPACE)}), '')"
 
 
-def parse_date(expression, pattern=None):
+def parse_date(expression: str, pattern: str | None = None) -> str:
     """SQL: the DATE that ``expression`` holds in ``pattern`` (ISO when None), or NULL.
 
     A two-digit year (``%y``) is read as the latest year not in the future, so "85" is
@@ -58,7 +64,7 @@ def parse_date(expression, pattern=None):
     )
 
 
-def raw_select(table, file_label, label, values, order_base=0):
+def raw_select(table: str, file_label: str, label: str, values: dict[str, str], order_base: int = 0) -> str:
     """SQL selecting RAW_COLUMNS from ``table``: ``values`` maps column to an SQL expression;
     the rest are typed NULLs. ``_file``, ``_label`` and ``_order`` are filled in here. The
     sequence keeps the type the file gives it (a Parquet integer is not cast to text)."""
@@ -83,7 +89,7 @@ def raw_select(table, file_label, label, values, order_base=0):
     )
 
 
-def split_cells(select_sql, separator, columns=("applicant_name",)):
+def split_cells(select_sql: str, separator: str, columns: Sequence[str] = ("applicant_name",)) -> str:
     """SQL: the rows of ``select_sql`` with each of ``columns`` split on ``separator``.
 
     One row per part, numbered in cell order as ``applicant_sequence``; parts are trimmed
@@ -122,7 +128,13 @@ def split_cells(select_sql, separator, columns=("applicant_name",)):
               FROM ({select_sql}))"""
 
 
-def read_files(reader, heads, header, title, select):
+def read_files(
+    reader: "Reader",
+    heads: list[Head],
+    header: Sequence[str],
+    title: str,
+    select: Callable[["Reader", Head, str, list[str]], str],
+) -> str:
     """SQL over every file: each scanned below its header and turned into raw records by
     ``select(reader, head, table, names)``. A file forced to this format without the
     header is a SchemaError naming it."""
@@ -138,12 +150,12 @@ def read_files(reader, heads, header, title, select):
     return " UNION ALL BY NAME ".join(f"({s})" for s in selects)
 
 
-def row_label(head):
+def row_label(head: Head) -> str:
     """How messages name a row: a text file's line, a workbook's row."""
     return "line" if head.kind == "text" else "row"
 
 
-def ipc_joined(expression):
+def ipc_joined(expression: str) -> str:
     """SQL: the IPC symbols of a cell, whatever separates them (";", ",", line breaks), joined
     by ";" as the records contract wants; spaces inside a symbol ("G06F 3/01") are kept."""
     parts = f"regexp_split_to_array(coalesce(CAST({expression} AS VARCHAR), ''), '[;,\\r\\n]+')"
