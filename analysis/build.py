@@ -10,15 +10,17 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 from analysis.atomic import writable_folder
 from analysis.errors import OptionError, ReportError
 from analysis.execute import DEFAULT_TIMEOUT
 from analysis.index import write_index
-from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR
-from analysis.render import ReportJob, render_report
+from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR, StrPath
+from analysis.render import ReportJob, ReportOutcome, render_report
 
 _PR_SET_PDEATHSIG = 1
 
@@ -34,7 +36,7 @@ class ReportFailure:
     ok = False
 
 
-def parse_years(text):
+def parse_years(text: object) -> list[int]:
     """Return the years that ``"2016-2019"``, ``"2016,2018"`` or a mix of them name, sorted."""
     years = set()
     for part in str(text).split(","):
@@ -48,7 +50,7 @@ def parse_years(text):
     return sorted(years)
 
 
-def expand_jobs(years, institutions, annual, **common):
+def expand_jobs(years: Iterable[int], institutions: Iterable[str], annual: bool, **common: object) -> list[ReportJob]:
     """Return one job per year and institution, plus the annual rankings of each year if asked.
 
     ``common`` holds the notebook parameters every report shares, by their names:
@@ -65,15 +67,15 @@ def expand_jobs(years, institutions, annual, **common):
 
 
 def build_reports(
-    jobs,
-    reports_dir=REPORTS_DIR,
-    workers=2,
-    progress=True,
-    notebooks_dir=NOTEBOOKS_DIR,
+    jobs: Iterable[ReportJob],
+    reports_dir: StrPath = REPORTS_DIR,
+    workers: int = 2,
+    progress: bool = True,
+    notebooks_dir: StrPath = NOTEBOOKS_DIR,
     *,
-    replace=False,
-    timeout=DEFAULT_TIMEOUT,
-):
+    replace: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[ReportOutcome | ReportFailure]:
     """Render ``jobs``, in parallel when ``workers`` > 1, then write the index.
 
     Return a ReportOutcome or a ReportFailure per job, in the order of ``jobs``. A folder
@@ -103,12 +105,12 @@ def build_reports(
     return results
 
 
-def worker_pool(workers):
+def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Return a process pool whose workers are killed when this process dies, however it dies."""
     return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),))
 
 
-def _die_with_parent(parent):
+def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when its parent goes (a no-op elsewhere)."""
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -119,7 +121,7 @@ def _die_with_parent(parent):
         os._exit(1)
 
 
-def _check_folders(jobs, reports_dir):
+def _check_folders(jobs: list[ReportJob], reports_dir: StrPath) -> None:
     """Refuse two different jobs that would write the same folder."""
     seen = {}
     for job in jobs:
@@ -130,7 +132,9 @@ def _check_folders(jobs, reports_dir):
             )
 
 
-def _render(job, reports_dir, notebooks_dir, options):
+def _render(
+    job: ReportJob, reports_dir: StrPath, notebooks_dir: StrPath, options: dict[str, Any]
+) -> ReportOutcome | ReportFailure:
     """Render one job, turning its ReportError into a record (runs in a worker process)."""
     try:
         return render_report(job, reports_dir, notebooks_dir, **options)

@@ -8,6 +8,7 @@ import io
 import textwrap
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -16,8 +17,12 @@ from matplotlib.patches import Rectangle
 from analysis.charts import BLUE, INK
 from analysis.fonts import cjk_family
 from analysis.narrative import format_count, ordinal, sector_in_country
+from analysis.paths import StrPath
 from analysis.rules import RULES
 from analysis.schema import COUNTING_DESCRIPTIONS, SECTOR_LABELS
+
+if TYPE_CHECKING:
+    from analysis.profile import Profile
 
 WIDTH, HEIGHT, DPI = 1200, 630, 100
 """Pixels: the size Open Graph and most social networks show without cropping."""
@@ -29,7 +34,7 @@ MISSING_GLYPH = "missing from font"
 """How matplotlib warns that a character was drawn as an empty box."""
 
 
-def card_figures(profile):
+def card_figures(profile: "Profile") -> list[tuple[str, str]]:
     """The four key figures of a profile as (value, label) pairs, worded as the headline words them."""
     now = profile.current
     world = (
@@ -57,7 +62,7 @@ def card_figures(profile):
     ]
 
 
-def _draw(profile, counting, source, name_zh):
+def _draw(profile: "Profile", counting: str, source: str, name_zh: str | None) -> Figure:
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
     figure.patches.append(Rectangle((0, 0), 0.015, 1, transform=figure.transFigure, color=BLUE, zorder=0))
     name = textwrap.fill(profile.institution, 36, max_lines=2, placeholder=" …")
@@ -85,13 +90,13 @@ def _draw(profile, counting, source, name_zh):
     return figure
 
 
-def write_card(path, profile, counting, source, name_zh=None):
+def write_card(path: StrPath, profile: "Profile", counting: str, source: str, name_zh: str | None = None) -> StrPath:
     """Write the profile's share card to ``path`` (PNG, 1200 × 630) and return the path."""
     Path(path).write_bytes(card_png(profile, counting, source, name_zh, where=path))
     return path
 
 
-def show_card(profile, counting, source, name_zh=None):
+def show_card(profile: "Profile", counting: str, source: str, name_zh: str | None = None) -> None:
     """Hand the share card to the renderer, which writes it as card.png beside the report;
     the page itself does not show it."""
     import base64
@@ -104,7 +109,9 @@ def show_card(profile, counting, source, name_zh=None):
     display({CARD_MIMETYPE: {"png": base64.b64encode(png).decode("ascii")}}, raw=True)
 
 
-def card_png(profile, counting, source, name_zh=None, where="card.png"):
+def card_png(
+    profile: "Profile", counting: str, source: str, name_zh: str | None = None, where: StrPath = "card.png"
+) -> bytes:
     """The PNG bytes of the profile's share card.
 
     ``counting`` is the rule the figures were counted with (it must be the profile's);

@@ -6,9 +6,15 @@ made and drawn in ``chart_style()``, from matplotlib's defaults, so a notebook's
 ``sns.set_theme()`` or rcParams changes never reach them.
 """
 
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib import style
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
@@ -17,6 +23,9 @@ from analysis.narrative import sector_in_country
 from analysis.present.values import number
 from analysis.schema import SECTOR_LABELS
 from analysis.summary import OTHERS
+
+if TYPE_CHECKING:
+    from analysis.profile import Profile
 
 WIDTH = 7.0
 """Inches: the text width of an A4 page with its margins, so that no chart is scaled down."""
@@ -62,7 +71,7 @@ BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u20
 """matplotlib draws text in stored order without a bidi algorithm: its controls would only be boxes."""
 
 
-def chart_style():
+def chart_style() -> AbstractContextManager[None]:
     """Return a context in which matplotlib's defaults and the charts' STYLE are in force.
 
     Starting from the defaults, not from ``rcParams``, is what keeps a notebook's
@@ -78,25 +87,25 @@ class ChartFigure(Figure):
     view, for instance), so creating the artists inside the style is not enough.
     """
 
-    def draw(self, renderer):
+    def draw(self, renderer: RendererBase) -> None:
         with chart_style():
             return super().draw(renderer)
 
 
-def _figure(height, rows=1):
+def _figure(height: float, rows: int = 1) -> tuple[ChartFigure, np.ndarray]:
     with chart_style():
         figure = ChartFigure(figsize=(WIDTH, height), layout="constrained")
         axes = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     return figure, axes
 
 
-def _short(name, length=48):
+def _short(name: str, length: int = 48) -> str:
     """Return ``name`` without bidi controls, cut to ``length`` characters with an ellipsis."""
     name = name.translate(BIDI_CONTROLS)
     return name if len(name) <= length else name[: length - 1] + "…"
 
 
-def _every_year(table):
+def _every_year(table: pd.DataFrame) -> pd.DataFrame:
     """Return ``table`` with a row for each year of its span; years without data hold NaN.
 
     Lines are drawn with gaps at NaN, so a year without data is not bridged.
@@ -105,7 +114,7 @@ def _every_year(table):
     return table.set_index("year").reindex(years).reset_index()
 
 
-def trend(profile):
+def trend(profile: "Profile") -> Figure:
     """Draw the institution's published applications and its three ranks, year by year.
 
     Ranks are on a logarithmic axis, best at the top, so that a rank among thousands and a
@@ -153,7 +162,9 @@ def trend(profile):
     return figure
 
 
-def _horizontal_bars(labels, values, value_labels, colours, title, xlabel):
+def _horizontal_bars(
+    labels: list[str], values: list[float], value_labels: list[str], colours: list[str], title: str, xlabel: str
+) -> tuple[Figure, Axes]:
     """Bars from top to bottom in the given order, each with its value printed at its end."""
     figure, (axes,) = _figure(0.7 + 0.2 * len(labels))
     with chart_style():
@@ -171,7 +182,7 @@ def _horizontal_bars(labels, values, value_labels, colours, title, xlabel):
     return figure, axes
 
 
-def standing(table, institution, title, bars=20):
+def standing(table: pd.DataFrame, institution: str, title: str, bars: int = 20) -> Figure:
     """Draw the first ``bars`` applicants of a ranking and ``institution``, after a gap when lower.
 
     ``table`` is ranked best first with columns rank, applicant, published, such as
@@ -199,7 +210,7 @@ def standing(table, institution, title, bars=20):
     return figure
 
 
-def shares(table, title):
+def shares(table: pd.DataFrame, title: str) -> Figure:
     """Draw each group's share of the year's published applications; "Others" in grey.
 
     ``table`` is ``summary.shares_by_sector`` or ``summary.shares_by_country``: label, share.
@@ -217,7 +228,7 @@ def shares(table, title):
     return figure
 
 
-def movers(table, title):
+def movers(table: pd.DataFrame, title: str) -> Figure:
     """Draw the places each applicant climbed (blue) or fell (orange) since the year before.
 
     ``table`` is ``summary.biggest_movers``: applicant, rank_previous, rank, rank_change.

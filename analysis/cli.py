@@ -8,17 +8,22 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from analysis.errors import OptionError, PctError
 from analysis.paths import DEMO_DATA, REPORTS_DIR
 from analysis.rules import DEFAULT_RULE
 from analysis.schema import COUNTING_RULES, DEFAULT_TOP, SECTORS
 
+if TYPE_CHECKING:
+    from analysis.dataset import Dataset
+
 EXIT_USER_ERROR = 2
 
 
-def _data_options(parser):
+def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         nargs="+",
@@ -39,14 +44,14 @@ def _data_options(parser):
     )
 
 
-def _positive(text):
+def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
-def _load(args):
+def _load(args: argparse.Namespace) -> "Dataset":
     """Load the dataset, telling a person at a terminal what is being read while they wait."""
     from analysis.dataset import load_dataset
 
@@ -56,7 +61,7 @@ def _load(args):
     return load_dataset(data, counting=args.counting, column_map=args.columns, source=args.source)
 
 
-def cmd_profile(args):
+def cmd_profile(args: argparse.Namespace) -> None:
     from analysis.narrative import change_sentence, headline
     from analysis.narrative_zh import headline_zh
     from analysis.profile import institution_profile
@@ -82,7 +87,7 @@ def cmd_profile(args):
         print(profile.trend.to_string(index=False))
 
 
-def cmd_rank(args):
+def cmd_rank(args: argparse.Namespace) -> None:
     from analysis.ranking import ranking_table
 
     dataset = _load(args)
@@ -99,7 +104,7 @@ def cmd_rank(args):
         print(table.drop(columns="counting").to_string(index=False) if len(table) else "(no applicants in this scope)")
 
 
-def cmd_validate(args):
+def cmd_validate(args: argparse.Namespace) -> None:
     from analysis.coverage import year_coverage
     from analysis.narrative import what_counts
 
@@ -122,14 +127,14 @@ def cmd_validate(args):
         )
 
 
-def cmd_applicants(args):
+def cmd_applicants(args: argparse.Namespace) -> None:
     from analysis.search import search_applicants
 
     found = search_applicants(_load(args).ranked, args.search, args.limit)
     print(found.to_string(index=False) if len(found) else f"no applicant matches {args.search!r}")
 
 
-def cmd_variants(args):
+def cmd_variants(args: argparse.Namespace) -> None:
     from analysis.variants import likely_variants
 
     totals = _load(args).ranked.groupby("applicant", as_index=False)["published"].sum()
@@ -137,7 +142,7 @@ def cmd_variants(args):
     print(pairs.to_string(index=False) if len(pairs) else "no likely variants above the threshold")
 
 
-def cmd_sources(args):
+def cmd_sources(args: argparse.Namespace) -> None:
     from analysis.sources import FORMATS
 
     for source_format in FORMATS.values():
@@ -147,7 +152,7 @@ def cmd_sources(args):
             print(f"    get it: {source_format.download}")
 
 
-def _institutions(args):
+def _institutions(args: argparse.Namespace) -> list[str]:
     names = list(args.institution or [])
     if args.institutions_file:
         try:
@@ -170,14 +175,14 @@ BUILD_PARAMETERS = {
 """The flags of ``build`` that every report shares, and the notebook parameters they set."""
 
 
-def _parameter(value):
+def _parameter(value: object) -> object:
     """A flag's value as a notebook parameter: paths as text, one input as a path, not a list."""
     if isinstance(value, list):
         return _parameter(value[0]) if len(value) == 1 else tuple(map(str, value))
     return str(value) if isinstance(value, Path) else value
 
 
-def cmd_build(args):
+def cmd_build(args: argparse.Namespace) -> int:
     from analysis.build import build_reports, expand_jobs, parse_years
 
     years = list(args.year or []) + (parse_years(args.years) if args.years else [])
@@ -207,7 +212,7 @@ def cmd_build(args):
     return 0
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pct-report",
         description="Count and rank published PCT applications the way WIPO does, and render reports.",
@@ -298,7 +303,7 @@ def build_parser():
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def terminal_safe(text):
+def terminal_safe(text: object) -> str:
     """Text with control characters and bidirectional overrides shown as escapes, so that no
     value from the data can move the cursor, recolour or reorder a terminal."""
     return _CONTROL.sub(
@@ -310,17 +315,17 @@ def terminal_safe(text):
 class _SafeStream:
     """A text stream that writes everything through terminal_safe."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         return self._stream.write(terminal_safe(text))
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     stdout = sys.stdout
     sys.stdout = _SafeStream(stdout)

@@ -1,15 +1,23 @@
 """Execute a report's notebook with papermill, within a time limit for the whole report."""
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.errors import ReportError
 from analysis.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:  # nbformat is imported with papermill, when a report is executed
+    from nbformat import NotebookNode
 
 DEFAULT_TIMEOUT = 600
 """Seconds a report may take to execute, all cells together."""
 
 
-def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
+def execute(
+    template: Path, output: Path, parameters: dict[str, object], timeout: float = DEFAULT_TIMEOUT
+) -> "NotebookNode":
     """Execute ``template`` with ``parameters`` into ``output``; return the executed notebook.
 
     Papermill's limit applies to each cell; each cell is also given only what is left of
@@ -29,7 +37,7 @@ def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
         raise ReportError(f"notebook template {template.name} takes no parameter {', '.join(unknown)}")
     deadline = time.monotonic() + timeout
 
-    def time_left(cell):
+    def time_left(cell: "NotebookNode") -> float:
         # nbclient reads 0 as "no limit"
         return max(deadline - time.monotonic(), 0.01)
 
@@ -53,12 +61,12 @@ def execute(template, output, parameters, timeout=DEFAULT_TIMEOUT):
         raise ReportError(f"the notebook ran longer than the time limit of {timeout:g} s (--timeout)") from None
 
 
-def recorded_parameters(notebook):
+def recorded_parameters(notebook: "NotebookNode") -> dict[str, object]:
     """Return the parameters papermill injected, as it recorded them in the notebook."""
     return dict(notebook.metadata.get("papermill", {}).get("parameters", {}))
 
 
-def outputs(notebook, mimetype):
+def outputs(notebook: "NotebookNode", mimetype: str) -> Iterator[object]:
     """Yield the data of every output of ``mimetype``, in notebook order."""
     for cell in notebook.cells:
         for output in cell.get("outputs", ()):

@@ -8,8 +8,17 @@ import html
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from analysis.schema import CARD_MIMETYPE, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
+
+if TYPE_CHECKING:  # nbconvert is imported when the first report is exported: it takes a second
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor
+    from nbformat import NotebookNode
+
+Outline = dict[str, Any]
+"""The title, subtitle and headings collected from a notebook: see ``OutlinePreprocessor``."""
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pct"
@@ -23,19 +32,19 @@ _OFFLINE = re.compile(r"(?:^|\s)data-pct-offline(?=[\s=/]|$)", re.I)
 _SOURCE = re.compile(r"(?:^|\s)src\s*=", re.I)
 
 
-def _text(fragment):
+def _text(fragment: str) -> str:
     """Return the plain text of an HTML fragment."""
     return html.unescape(_TAG.sub("", fragment)).strip()
 
 
-def drop_scripts(fragment):
+def drop_scripts(fragment: str) -> str:
     """Remove every script element except inline ones marked ``data-pct-offline``.
 
     The report runs no JavaScript and loads nothing, but for the offline bundle that makes
     a table searchable: inline, and marked as such by the code that adds it.
     """
 
-    def keep(match):
+    def keep(match: re.Match[str]) -> str:
         attributes = match.group(1)
         if attributes is not None and _OFFLINE.search(attributes) and not _SOURCE.search(attributes):
             return match.group(0)
@@ -44,14 +53,14 @@ def drop_scripts(fragment):
     return _SCRIPT.sub(keep, fragment)
 
 
-def _heading_text(token):
+def _heading_text(token: dict[str, Any]) -> str:
     """Return the plain text of a mistune heading token, as nbconvert's anchor sees it."""
     if "raw" in token:
         return token["raw"]
     return "".join(_heading_text(child) for child in token.get("children", ()))
 
 
-def _preprocessor_class():
+def _preprocessor_class() -> type["Preprocessor"]:
     """Define the preprocessor where nbconvert is imported: the import takes a second."""
     import mistune
     from nbconvert.filters.strings import _convert_header_id  # the ids nbconvert gives headings
@@ -69,7 +78,7 @@ def _preprocessor_class():
         ``entries``: dicts of level, id and text.
         """
 
-        def preprocess(self, nb, resources):
+        def preprocess(self, nb: "NotebookNode", resources: dict[str, Any]) -> tuple["NotebookNode", dict[str, Any]]:
             outline = {"title_html": None, "title_text": None, "subtitle_html": None, "entries": []}
             if not self._take_content_title(nb, outline):
                 self._take_markdown_title(nb, outline)
@@ -84,7 +93,7 @@ def _preprocessor_class():
             return nb, resources
 
         @staticmethod
-        def _take_content_title(nb, outline):
+        def _take_content_title(nb: "NotebookNode", outline: Outline) -> bool:
             for cell in nb.cells:
                 for output in cell.get("outputs", ()):
                     data = output.get("data", {})
@@ -99,7 +108,7 @@ def _preprocessor_class():
             return False
 
         @staticmethod
-        def _take_markdown_title(nb, outline):
+        def _take_markdown_title(nb: "NotebookNode", outline: Outline) -> bool:
             for cell in nb.cells:
                 found = _MARKDOWN_TITLE.match(cell.source) if cell.cell_type == "markdown" else None
                 if found:
@@ -112,7 +121,7 @@ def _preprocessor_class():
 
 
 @cache
-def exporter():
+def exporter() -> "HTMLExporter":
     """Make the HTML exporter once per process: loading its templates is the slow part."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -139,7 +148,7 @@ def exporter():
     return html_exporter
 
 
-def to_html(notebook, report):
+def to_html(notebook: "NotebookNode", report: dict[str, Any]) -> tuple[str, Outline]:
     """Return the page and its outline; ``report`` holds title, kicker, subtitle and facts.
 
     The same notebook and report give the same bytes.

@@ -10,14 +10,14 @@ from urllib.parse import quote
 
 from analysis.atomic import clean_partials, write_file
 from analysis.export_html import TEMPLATE_NAME, TEMPLATES_DIR
-from analysis.manifest import read_manifest
-from analysis.paths import REPORTS_DIR
+from analysis.manifest import Manifest, read_manifest
+from analysis.paths import REPORTS_DIR, StrPath
 from analysis.reports import KINDS
 
 _LINKS = (("HTML", "report.html"), ("PDF", "report.pdf"), ("Tables", "tables.xlsx"))
 
 
-def write_index(reports_dir=REPORTS_DIR):
+def write_index(reports_dir: StrPath = REPORTS_DIR) -> Path:
     """Write ``index.html`` listing every report under ``reports_dir``, newest year first."""
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -42,7 +42,7 @@ def write_index(reports_dir=REPORTS_DIR):
     return write_file(reports_dir / "index.html", page)
 
 
-def _year_section(year, reports, reports_dir):
+def _year_section(year: str, reports: list[tuple[Path, Manifest]], reports_dir: Path) -> str:
     """Return one year's table of reports: title, data, counting, build and links to the files."""
     rows = []
     for folder, manifest in sorted(reports, key=_listing_order):
@@ -62,17 +62,17 @@ def _year_section(year, reports, reports_dir):
     )
 
 
-def _listing_order(item):
+def _listing_order(item: tuple[Path, Manifest]) -> tuple[int, str]:
     report = item[1]["report"]
     kind = KINDS.get(report.get("kind"))
     return (kind.order if kind else len(KINDS), str(report.get("title", "")))
 
 
-def _e(value):
+def _e(value: object) -> str:
     return html.escape(str(value)) if value is not None else ""
 
 
-def _data(manifest):
+def _data(manifest: Manifest) -> str:
     """Name the input files, each with its format where the notebook reported one."""
     items = [item for item in manifest.get("inputs") or () if isinstance(item, dict)]
     return "<br>".join(
@@ -81,7 +81,7 @@ def _data(manifest):
     )
 
 
-def _built(manifest):
+def _built(manifest: Manifest) -> str:
     """Say when the report was built, and whether its notebook had uncommitted edits then."""
     edited = (manifest.get("notebook_template") or {}).get("uncommitted_edits")
     note = '<div class="sub">notebook with uncommitted edits</div>' if edited else ""

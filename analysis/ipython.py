@@ -10,6 +10,11 @@
 
 import ast
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a kernel has both; the command line imports neither
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
 
 PLOT_TYPES = (
     ("matplotlib.artist", "Artist"),
@@ -19,7 +24,7 @@ PLOT_TYPES = (
 """Return values of plotting calls: artists (Axes, Text, Line2D…), bar containers, seaborn grids."""
 
 
-def _is_plot_object(value):
+def _is_plot_object(value: object) -> bool:
     for module, name in PLOT_TYPES:
         cls = getattr(sys.modules.get(module), name, None)
         if cls is not None and isinstance(value, cls):
@@ -27,7 +32,7 @@ def _is_plot_object(value):
     return False
 
 
-def is_plot_return(value):
+def is_plot_return(value: object) -> bool:
     """Tell whether ``value`` is what a plotting call returns: plot objects, or a list of them (and Nones)."""
     if isinstance(value, (list, tuple)):
         items = [item for item in value if item is not None]
@@ -35,7 +40,7 @@ def is_plot_return(value):
     return _is_plot_object(value)
 
 
-def shown(value):
+def shown(value: object) -> object:
     """Return ``value`` for display, or None (nothing displayed) for a plotting call's return value."""
     return None if is_plot_return(value) else value
 
@@ -47,7 +52,7 @@ class HidePlotReturns(ast.NodeTransformer):
     list, and a list of Text objects is the most common stray output.
     """
 
-    def visit_Module(self, node):
+    def visit_Module(self, node: ast.Module) -> ast.Module:
         if node.body and isinstance(node.body[-1], ast.Expr):
             last = node.body[-1]
             call = ast.parse("__import__('analysis.ipython', fromlist=['shown']).shown(None)", mode="eval").body
@@ -57,7 +62,7 @@ class HidePlotReturns(ast.NodeTransformer):
         return node
 
 
-def dataframe_html(df):
+def dataframe_html(df: "pd.DataFrame") -> str:
     """Return a DataFrame as a report table: the first ``display.max_rows`` rows, index as columns.
 
     An unnamed integer index only numbers the rows and is left out, as in the report.
@@ -76,7 +81,7 @@ def dataframe_html(df):
     return boxed(table_html(rows.head(limit), caption))
 
 
-def add_cjk_to_pyplot_figures():
+def add_cjk_to_pyplot_figures() -> None:
     """Give every open pyplot figure the CJK fallback before the inline backend shows it."""
     if "matplotlib.pyplot" not in sys.modules:
         return
@@ -88,7 +93,7 @@ def add_cjk_to_pyplot_figures():
         add_cjk_fallback(manager.canvas.figure)
 
 
-def install(shell=None):
+def install(shell: "InteractiveShell | None" = None) -> None:
     """Install the transformer, the DataFrame formatter and the figure hook in ``shell``, once."""
     if shell is None:
         from IPython import get_ipython

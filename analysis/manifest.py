@@ -10,10 +10,15 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from analysis import __version__
 from analysis.hashing import file_sha256
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import PROJECT_ROOT, StrPath
+from analysis.reports import Parameters, ReportKind
+
+Manifest = dict[str, Any]
+"""A manifest as JSON reads it: its values are whatever the report recorded."""
 
 KEY_PACKAGES = (
     "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "weasyprint",
@@ -21,7 +26,16 @@ KEY_PACKAGES = (
 )  # fmt: skip
 
 
-def make_manifest(kind, title, parameters, inputs, provenance, tables, template, timings):
+def make_manifest(
+    kind: ReportKind,
+    title: str,
+    parameters: Parameters,
+    inputs: list[dict[str, Any]],
+    provenance: list[dict[str, Any]],
+    tables: list[dict[str, str]],
+    template: Path,
+    timings: dict[str, float],
+) -> Manifest:
     """Return the manifest of a report built now from ``template`` with ``parameters``.
 
     ``parameters`` are those papermill recorded in the executed notebook; ``inputs`` the
@@ -42,11 +56,11 @@ def make_manifest(kind, title, parameters, inputs, provenance, tables, template,
     }
 
 
-def manifest_text(manifest):
+def manifest_text(manifest: Manifest) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_manifest(folder):
+def read_manifest(folder: StrPath) -> Manifest | None:
     """Return the manifest of the report in ``folder``, or None if it is missing or unreadable.
 
     A report may vanish or be replaced while it is read; that is not an error.
@@ -58,13 +72,13 @@ def read_manifest(folder):
     return manifest if isinstance(manifest, dict) and isinstance(manifest.get("report"), dict) else None
 
 
-def data_checksum(manifest):
+def data_checksum(manifest: Manifest) -> str | None:
     """Return the sha256 of the data a report was built from: its first input, or None."""
     inputs = manifest.get("inputs") or [{}]
     return inputs[0].get("sha256") if isinstance(inputs[0], dict) else None
 
 
-def template_state(template):
+def template_state(template: StrPath) -> dict[str, object]:
     """Return the template's name, sha256 and whether git shows uncommitted edits to it.
 
     ``uncommitted_edits`` is None when git cannot tell (no git, or outside a checkout).
@@ -82,7 +96,7 @@ def template_state(template):
 
 
 @cache
-def code_version():
+def code_version() -> dict[str, str]:
     """Return the package version and ``git describe`` of the checkout, or "unknown"."""
     try:
         described = subprocess.run(
@@ -95,7 +109,7 @@ def code_version():
 
 
 @cache
-def package_versions():
+def package_versions() -> dict[str, str | None]:
     versions = {}
     for name in KEY_PACKAGES:
         try:

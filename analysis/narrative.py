@@ -1,9 +1,16 @@
 """Sentences written from the numbers: ordinals, country names and the headline."""
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import pycountry
 
 from analysis.rules import RULES
 from analysis.schema import COUNTING_DESCRIPTIONS, SECTOR_LABELS, UNKNOWN_COUNTRY
+
+if TYPE_CHECKING:
+    from analysis.dataset import Dataset
+    from analysis.profile import Profile
 
 COUNTRY_NAMES = {
     "KR": "the Republic of Korea",
@@ -58,7 +65,7 @@ COUNTRY_ADJECTIVES = {
 }
 
 
-def ordinal(number):
+def ordinal(number: int) -> str:
     """Return 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 101st, 111th, 836th."""
     number = int(number)
     if 10 <= number % 100 <= 20:
@@ -68,18 +75,18 @@ def ordinal(number):
     return f"{number}{suffix}"
 
 
-def format_count(value):
+def format_count(value: float) -> str:
     """Whole counts with thousands separators; fractional counts to one decimal."""
     value = float(value)
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
 
 
-def applications(value):
+def applications(value: float) -> str:
     """'1 PCT application', '53 PCT applications'."""
     return f"{format_count(value)} PCT application{'' if float(value) == 1 else 's'}"
 
 
-def country_name(code):
+def country_name(code: str | None) -> str:
     """The English name of an ISO 3166-1 alpha-2 code, for running text ('China'); an
     unknown country is shown as unknown, never guessed."""
     if code is None:
@@ -92,7 +99,7 @@ def country_name(code):
     return getattr(country, "common_name", None) or country.name
 
 
-def sector_in_country(sector, code):
+def sector_in_country(sector: str, code: str | None) -> str:
     """'Chinese educational institutions' or 'educational institutions in Brazil'."""
     label = SECTOR_LABELS[sector]
     if code is None:
@@ -102,7 +109,7 @@ def sector_in_country(sector, code):
     return f"{label} in {country_name(code)}"
 
 
-def headline(profile):
+def headline(profile: "Profile") -> str:
     """The story sentence of a profile, in the style of WIPO's press coverage.
 
     "In 2018, Dalian University of Technology published 53 PCT applications, which ranked
@@ -128,7 +135,7 @@ def headline(profile):
     )
 
 
-def change_sentence(profile):
+def change_sentence(profile: "Profile") -> str:
     """How the year compares with the one before, or that there is no figure for it."""
     before = profile.previous
     if before is None:
@@ -155,21 +162,21 @@ def change_sentence(profile):
     return f"That is {count}; {place}."
 
 
-def counting_sentence(counting):
+def counting_sentence(counting: str) -> str:
     """The counting rule in force, as a sentence for the methods section."""
     return f"Counting rule: {COUNTING_DESCRIPTIONS[counting]}."
 
 
-def _listed(counts, limit=5):
+def _listed(counts: Mapping[str, int], limit: int = 5) -> str:
     shown = ", ".join(f"{key} {value:,}" for key, value in list(counts.items())[:limit])
     return shown + (", …" if len(counts) > limit else "")
 
 
-def _plural(count, word, plural=None):
+def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (plural or word + 's')}"
 
 
-def what_counts(dataset):
+def what_counts(dataset: "Dataset") -> list[str]:
     """Sentences accounting for every row read: what was counted and what was left out, why.
 
     Written by ``pct-report validate`` and in every report's method section.
@@ -242,7 +249,7 @@ def what_counts(dataset):
     return lines
 
 
-def data_source(dataset):
+def data_source(dataset: "Dataset") -> str:
     """Name the data in a line: its files and their formats ('pct_publications.parquet (canonical)')."""
     from pathlib import Path
 
@@ -251,7 +258,7 @@ def data_source(dataset):
     return shown or "no file"
 
 
-def method_sentences(dataset, year):
+def method_sentences(dataset: "Dataset", year: int) -> list[str]:
     """What counts, and how much of the PCT system the data holds in ``year``: the method section's words."""
     from analysis.coverage import year_coverage
 

@@ -4,9 +4,14 @@
 在全部PCT申请人中排名第836位。"
 """
 
+from typing import TYPE_CHECKING
+
 from analysis.errors import OptionError
 from analysis.narrative import format_count
 from analysis.rules import RULES
+
+if TYPE_CHECKING:
+    from analysis.profile import Profile
 
 SECTOR_WORLD_ZH = {
     "business": "企业",
@@ -41,19 +46,19 @@ COUNTING_ZH = {"every-applicant": "按全部申请人计数", "fractional": "按
 """Rules other than WIPO's first-named one, named in the sentence as the English one names them."""
 
 
-def country_zh(code):
+def country_zh(code: str | None) -> str:
     """The Chinese name of an ISO 3166-1 alpha-2 code, or the code itself when not in the table."""
     return COUNTRY_ZH.get(code, str(code))
 
 
-def _applications(profile, published):
+def _applications(profile: "Profile", published: float) -> str:
     if RULES[profile.counting].wipo:
         return f"公开PCT国际专利申请{format_count(published)}件"
     rule = COUNTING_ZH.get(profile.counting, f"按{profile.counting}计数")
     return f"{rule}计入PCT国际专利申请{format_count(published)}件"
 
 
-def headline_zh(profile, name_zh=None):
+def headline_zh(profile: "Profile", name_zh: str | None = None) -> str:
     """The story sentence of a profile in Chinese, as ``narrative.headline`` words it in English.
 
     ``name_zh`` is the institution's Chinese name (from the registry's ``name_zh``), the
@@ -75,7 +80,7 @@ def headline_zh(profile, name_zh=None):
     )
 
 
-def change_sentence_zh(profile, name_zh=None):
+def change_sentence_zh(profile: "Profile", name_zh: str | None = None) -> str:
     """How the year compares with the one before, in Chinese, or that there is no figure for it."""
     name = name_zh or profile.institution
     before = profile.previous
@@ -104,7 +109,7 @@ LANGUAGES = ("auto", "en", "zh")
 """A report's ``lang``: "auto" adds the Chinese sentences for a Chinese institution."""
 
 
-def chinese_sentences(profile, lang="auto", name_zh=None):
+def chinese_sentences(profile: "Profile", lang: str = "auto", name_zh: str | None = None) -> list[str]:
     """The headline and change sentence in Chinese where the report asks for them, else none.
 
     ``lang`` "zh" always adds them, "en" never, "auto" for a Chinese institution.

@@ -9,6 +9,8 @@ installed by ``make setup``) does the same to whatever JupyterLab autosaved.
 """
 
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 
 import nbformat
 
@@ -20,17 +22,17 @@ LANGUAGE_INFO = {"name": "python"}
 TWIN_FORMAT = "py:percent"
 
 
-def template_paths():
+def template_paths() -> list[Path]:
     """Return the registered report templates; scratch notebooks and Untitled.ipynb are not among them."""
     return [NOTEBOOKS_DIR / kind.notebook for kind in KINDS.values()]
 
 
-def twin_path(template):
+def twin_path(template: Path) -> Path:
     """Return the jupytext twin of a template: the same name with ``.py``."""
     return template.with_suffix(".py")
 
 
-def normalise(notebook):
+def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return ``notebook`` as it is committed (see the module's docstring); changes it in place."""
     notebook.metadata = nbformat.from_dict({"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)})
     notebook.nbformat, notebook.nbformat_minor = 4, 5
@@ -43,7 +45,7 @@ def normalise(notebook):
     return notebook
 
 
-def twin_text(notebook):
+def twin_text(notebook: nbformat.NotebookNode) -> str:
     """Return the percent-format script of ``notebook`` with the project's jupytext settings."""
     import jupytext
     from jupytext.config import load_jupytext_configuration_file
@@ -52,7 +54,7 @@ def twin_text(notebook):
     return jupytext.writes(notebook, fmt=TWIN_FORMAT, config=config)
 
 
-def main(paths):
+def main(paths: Iterable[Path]) -> None:
     """Normalise each template and write its twin; a newer twin's edits are taken in first."""
     import jupytext
 

@@ -1,12 +1,16 @@
 """Profile one institution: its count and ranks in a year, the year before, and every year."""
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.coverage import Coverage, year_coverage
 from analysis.errors import UnknownInstitutionError
 from analysis.ranking import SCOPE_RANKS, check_year
+
+if TYPE_CHECKING:
+    from analysis.dataset import Dataset
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ class Profile:
     institution: str
     country: str | None
     sector: str
-    provenance: object
+    provenance: str | float | None
+    """``"published"``, ``"synthetic"``, or missing (None or NaN) for figures counted from the input."""
     counting: str
     year: int
     current: Standing
@@ -41,10 +46,10 @@ class Profile:
     """How much of the PCT system the data holds in ``year``: partial data changes the wording."""
 
     @property
-    def complete(self):
+    def complete(self) -> bool:
         return self.coverage is None or self.coverage.complete
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, object]:
         """The profile as JSON-ready data (the CLI's --json output, without the headline)."""
         current = asdict(self.current)
         return {
@@ -61,13 +66,13 @@ class Profile:
         }
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """numpy scalars become Python numbers, so profiles serialise to JSON as they are."""
     number = value.item() if hasattr(value, "item") else value
     return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
-def _standing(ranked, year, row):
+def _standing(ranked: pd.DataFrame, year: int, row: pd.Series) -> Standing:
     """Build a Standing from an applicant's ranked row of ``year``, counting each scope's applicants."""
     in_year = ranked[ranked["year"] == year]
     in_sector = in_year["sector"] == row["sector"]
@@ -83,7 +88,7 @@ def _standing(ranked, year, row):
     )
 
 
-def institution_profile(dataset, institution, year):
+def institution_profile(dataset: "Dataset", institution: str, year: int) -> Profile:
     """Profile ``institution`` (any spelling the data knows) in ``year``.
 
     Raises UnknownYearError for a year outside the data and UnknownInstitutionError, with

@@ -13,21 +13,34 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from analysis import __version__, atomic
 from analysis.errors import OptionError, ReportError
 from analysis.execute import DEFAULT_TIMEOUT, execute, outputs, recorded_parameters
-from analysis.export_html import to_html
+from analysis.export_html import Outline, to_html
 from analysis.hashing import file_sha256
-from analysis.manifest import code_version, data_checksum, make_manifest, manifest_text, package_versions, read_manifest
-from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR
-from analysis.reports import report_kind
+from analysis.manifest import (
+    Manifest,
+    code_version,
+    data_checksum,
+    make_manifest,
+    manifest_text,
+    package_versions,
+    read_manifest,
+)
+from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR, StrPath
+from analysis.reports import Parameters, ReportKind, report_kind
 from analysis.schema import CARD_MIMETYPE, COUNTING_RULES, DEFAULT_TOP, PROVENANCE_MIMETYPE, TABLE_MIMETYPE
 from analysis.tables import write_tables
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 _PATH_PARAMETERS = ("data_path", "column_map")
 
@@ -47,7 +60,7 @@ class ReportJob:
     source: str | None = None  # an input format forced by name
     lang: str | None = None  # "zh": the institution report adds its headline in Chinese
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         kind = report_kind(self.kind)
         for name in kind.required:
             if not str(getattr(self, name) or "").strip():
@@ -56,12 +69,12 @@ class ReportJob:
             raise OptionError(f"counting rule {self.counting!r} is not one of {', '.join(COUNTING_RULES)}")
 
     @property
-    def spec(self):
+    def spec(self) -> ReportKind:
         """The ReportKind of this job."""
         return report_kind(self.kind)
 
     @property
-    def slug(self):
+    def slug(self) -> str:
         """The report's folder name: always one safe path component.
 
         A counting rule other than WIPO's is part of the name, so that such a report does
@@ -71,11 +84,11 @@ class ReportJob:
         return name if self.counting == COUNTING_RULES[0] else f"{name}-{self.counting}"
 
     @property
-    def label(self):
+    def label(self) -> str:
         """Name the report in messages."""
         return self.spec.label(self.parameters())
 
-    def parameters(self):
+    def parameters(self) -> Parameters:
         """Return the notebook's parameters; file paths are made absolute for the kernel."""
         spec = self.spec
         values = {name: getattr(self, name) for name in spec.parameters}
@@ -88,16 +101,16 @@ class ReportJob:
             name: value for name, value in values.items() if value is not None or name not in spec.notebook_defaults
         }
 
-    def folder(self, reports_dir=REPORTS_DIR):
+    def folder(self, reports_dir: StrPath = REPORTS_DIR) -> Path:
         """Return ``reports/<year>/<slug>``; the slug keeps any name inside ``reports_dir``."""
         return Path(reports_dir) / str(int(self.year)) / self.slug
 
-    def failed_folder(self, reports_dir=REPORTS_DIR):
+    def failed_folder(self, reports_dir: StrPath = REPORTS_DIR) -> Path:
         """Return where a failed run keeps its executed notebook."""
         return Path(reports_dir) / "_failed" / str(int(self.year)) / self.slug
 
 
-def _absolute(path):
+def _absolute(path: StrPath) -> str:
     """The kernel runs in the project's root: a path relative to here must not change meaning."""
     return str(Path(path).resolve())
 
@@ -114,7 +127,14 @@ class ReportOutcome:
     ok = True  # beside ReportFailure.ok, so callers need no isinstance
 
 
-def render_report(job, reports_dir=REPORTS_DIR, notebooks_dir=NOTEBOOKS_DIR, *, replace=False, timeout=DEFAULT_TIMEOUT):
+def render_report(
+    job: ReportJob,
+    reports_dir: StrPath = REPORTS_DIR,
+    notebooks_dir: StrPath = NOTEBOOKS_DIR,
+    *,
+    replace: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> ReportOutcome:
     """Build one report into ``job.folder(reports_dir)``; raise ReportError if it fails.
 
     A report already there that was built from other data is kept, and the build refused,
@@ -141,7 +161,7 @@ def render_report(job, reports_dir=REPORTS_DIR, notebooks_dir=NOTEBOOKS_DIR, *, 
     return ReportOutcome(job, folder, folder / "report.html", folder / "report.pdf", time.perf_counter() - started)
 
 
-def _build(job, template, staging, started, timeout):
+def _build(job: ReportJob, template: Path, staging: Path, started: float, timeout: float) -> Manifest:
     """Write every file of the report into ``staging``; return its manifest."""
     import papermill  # noqa: F401  before the warm-up thread: both would import jupyter_client
 
@@ -171,14 +191,14 @@ def _build(job, template, staging, started, timeout):
 
 
 @contextmanager
-def _timed(timings, step):
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     timings[step] = round(time.perf_counter() - started, 3)
 
 
 @cache
-def _warm_up():
+def _warm_up() -> None:
     """Pay for the first export and layout while the kernel works: imports, templates, fonts.
 
     Once per process; a worker's later reports find everything loaded.
@@ -192,7 +212,7 @@ def _warm_up():
     code_version(), package_versions()
 
 
-def _inputs(parameters, provenance):
+def _inputs(parameters: Parameters, provenance: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the input files with their checksums (and format), as the notebook reported them.
 
     The notebook has read the data already; hashing a large file again is only done when
@@ -206,7 +226,13 @@ def _inputs(parameters, provenance):
     return inputs
 
 
-def _to_html(notebook, kind, parameters, inputs, template):
+def _to_html(
+    notebook: "NotebookNode",
+    kind: ReportKind,
+    parameters: Parameters,
+    inputs: list[dict[str, Any]],
+    template: Path,
+) -> tuple[str, Outline]:
     """Render the executed notebook as the report page; the same inputs give the same bytes."""
     facts = [
         ("Made by", f"pct-rankings {__version__} ({code_version()['git']})"),
@@ -223,19 +249,19 @@ def _to_html(notebook, kind, parameters, inputs, template):
     return to_html(notebook, report)
 
 
-def _input_fact(item):
+def _input_fact(item: dict[str, Any]) -> str:
     shown = f" ({item['format']})" if item.get("format") else ""
     return f"{Path(item['path']).name}{shown} · SHA-256 {item['sha256'][:16]}…"
 
 
-def _write_pdf(page, folder):
+def _write_pdf(page: str, folder: Path) -> None:
     """Print the report page to A4 with its print stylesheet."""
     import weasyprint
 
     weasyprint.HTML(string=page, base_url=str(folder)).write_pdf(folder / "report.pdf")
 
 
-def _refuse_other_data(job, folder, manifest):
+def _refuse_other_data(job: ReportJob, folder: Path, manifest: Manifest) -> None:
     """Refuse to replace a report built from other data, or a folder that is no report."""
     if not os.path.lexists(folder):
         return
@@ -251,7 +277,7 @@ def _refuse_other_data(job, folder, manifest):
         )
 
 
-def _failure(job, exc, executed, failed_folder):
+def _failure(job: ReportJob, exc: BaseException, executed: Path, failed_folder: Path) -> ReportError:
     """Keep the executed notebook under ``_failed`` and say in one line what went wrong."""
     where = ""
     if executed.exists():

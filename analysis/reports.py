@@ -6,9 +6,13 @@ that rendering, building and the index ask the kind instead of testing its name.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from analysis.errors import OptionError
 from analysis.paths import folder_name, slugify
+
+Parameters = dict[str, Any]
+"""A notebook's parameters by name, as papermill takes and records them."""
 
 
 @dataclass(frozen=True)
@@ -19,12 +23,12 @@ class ReportKind:
     notebook: str
     parameters: tuple[str, ...]
     """The notebook's parameter names, as its parameters cell spells them."""
-    folder: Callable[[dict], str]
+    folder: Callable[[Parameters], str]
     """The folder name, before a counting rule other than WIPO's is added to it."""
-    title: Callable[[dict], str]
+    title: Callable[[Parameters], str]
     """The title when the notebook shows none."""
-    subtitle: Callable[[dict], str]
-    label: Callable[[dict], str]
+    subtitle: Callable[[Parameters], str]
+    label: Callable[[Parameters], str]
     """How messages name the report."""
     order: int = 0
     """Where the index lists it among a year's reports: lower first."""
@@ -33,7 +37,7 @@ class ReportKind:
     """Parameters left out when not given, so that the notebook's own default holds."""
 
 
-def _country_suffix(parameters, before=" · "):
+def _country_suffix(parameters: Parameters, before: str = " · ") -> str:
     country = parameters.get("country")
     return f"{before}{country}" if country else ""
 
@@ -65,7 +69,7 @@ ANNUAL = ReportKind(
 KINDS = {kind.name: kind for kind in (INSTITUTION, ANNUAL)}
 
 
-def report_kind(name):
+def report_kind(name: str) -> ReportKind:
     """Return the kind called ``name``; an unknown one is an OptionError naming the choices."""
     try:
         return KINDS[name]

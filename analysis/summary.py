@@ -16,11 +16,11 @@ from analysis.schema import SECTOR_LABELS
 OTHERS = "Others"
 
 
-def _year_rows(ranked, year):
+def _year_rows(ranked: pd.DataFrame, year: int) -> pd.DataFrame:
     return scope_rows(ranked, year)[0]
 
 
-def _scope_rows(ranked, year, applicant, scope):
+def _scope_rows(ranked: pd.DataFrame, year: int, applicant: str, scope: str) -> pd.DataFrame:
     """The year's applicants that share ``applicant``'s scope, best rank first."""
     if scope not in SCOPE_RANKS:
         raise OptionError(f"unknown scope {scope!r}; use one of {', '.join(SCOPE_RANKS)}")
@@ -35,7 +35,7 @@ def _scope_rows(ranked, year, applicant, scope):
     return rows[["rank", "applicant", "country", "sector", "provenance", "published"]].reset_index(drop=True)
 
 
-def peers(ranked, year, applicant, scope="sector", neighbours=3):
+def peers(ranked: pd.DataFrame, year: int, applicant: str, scope: str = "sector", neighbours: int = 3) -> pd.DataFrame:
     """Return ``applicant`` with the ``neighbours`` applicants ranked just above and below it.
 
     ``scope`` is "overall", "sector" or "sector_country". Columns: rank (in the scope),
@@ -46,7 +46,9 @@ def peers(ranked, year, applicant, scope="sector", neighbours=3):
     return rows.iloc[max(position - neighbours, 0) : position + neighbours + 1].reset_index(drop=True)
 
 
-def standing_among_top(ranked, year, applicant, scope="sector", top=50):
+def standing_among_top(
+    ranked: pd.DataFrame, year: int, applicant: str, scope: str = "sector", top: int = 50
+) -> pd.DataFrame:
     """Return the scope's applicants ranked ``top`` or better, and ``applicant`` even when lower.
 
     Ties at the boundary are all kept, as WIPO lists them. Columns: rank (in the scope),
@@ -56,20 +58,20 @@ def standing_among_top(ranked, year, applicant, scope="sector", top=50):
     return rows[(rows["rank"] <= top) | (rows["applicant"] == applicant)].reset_index(drop=True)
 
 
-def _totals(rows, key):
+def _totals(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     """Applicants and published applications per value of ``key``, missing values included."""
     return rows.groupby(key, dropna=False, sort=True).agg(
         applicants=("applicant", "size"), published=("published", "sum")
     )
 
 
-def _shares(rows, key):
+def _shares(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     table = _totals(rows, key)
     table["share"] = 100 * table["published"] / table["published"].sum()
     return table.sort_values("published", ascending=False, kind="stable").reset_index()
 
 
-def shares_by_sector(ranked, year):
+def shares_by_sector(ranked: pd.DataFrame, year: int) -> pd.DataFrame:
     """Return each sector's part of the year's published applications.
 
     Columns: sector, label (as WIPO names it), applicants, published, share (percent;
@@ -80,7 +82,7 @@ def shares_by_sector(ranked, year):
     return table
 
 
-def shares_by_country(ranked, year, top=10):
+def shares_by_country(ranked: pd.DataFrame, year: int, top: int = 10) -> pd.DataFrame:
     """Return the ``top`` countries' parts of the year's published applications, the rest as "Others".
 
     Columns: country (ISO code; "Others" for the rest), label (the country's name),
@@ -95,7 +97,9 @@ def shares_by_country(ranked, year, top=10):
     return table
 
 
-def biggest_movers(ranked, year, count=10, among_top=100, sector=None):
+def biggest_movers(
+    ranked: pd.DataFrame, year: int, count: int = 10, among_top: int = 100, sector: str | None = None
+) -> pd.DataFrame:
     """Return the applicants that climbed or fell furthest in rank since the year before.
 
     Only applicants with published applications in both years that rank ``among_top`` or
@@ -138,7 +142,7 @@ SOURCES = {"published": "Published WIPO figure", "synthetic": "Synthetic demo da
 """How the provenance of a figure reads in a report; figures without one come from the input."""
 
 
-def provenance_counts(ranked, year):
+def provenance_counts(ranked: pd.DataFrame, year: int) -> pd.DataFrame:
     """Return how many of the year's applicants and applications each source of figures gives.
 
     Columns: source (readable), provenance ("published", "synthetic" or missing for the
