@@ -5,13 +5,12 @@ import csv
 
 import duckdb
 import pytest
+from cli_runner import CACHE_VARIABLE
 
 from analysis.dataset import load_dataset
 from analysis.load import sql_string
 from analysis.paths import DEMO_DATA
 from analysis.published import read_published_figures
-
-CACHE_VARIABLE = "PCT_CACHE_DIR"
 
 RECORD_HEADER = [
     "publication_number",

@@ -1,13 +1,11 @@
 """The command line: each subcommand, and bad input as one line and a non-zero exit."""
 
 import json
-import subprocess
-import sys
 
 import pytest
+from cli_runner import run_cli, run_process
 
 from analysis.cli import main
-from analysis.paths import PROJECT_ROOT
 
 HEADER = "publication_number,publication_date,applicant_name,applicant_country,applicant_sequence\n"
 
@@ -23,13 +21,6 @@ def data(tmp_path):
         encoding="utf-8",
     )
     return path
-
-
-def run(*args):
-    """Run the installed entry point as a user would, in a separate process."""
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True, cwd=PROJECT_ROOT
-    )
 
 
 def test_profile_json_has_the_documented_keys(data, capsys):
@@ -138,9 +129,30 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, data, args, message
     files["baddate"].write_text(HEADER + "WO2018000001,31/02/2018,Alpha,CN,1\n", encoding="utf-8")
     files["empty"].write_bytes(b"")
     files["json"].write_text("{}", encoding="utf-8")
-    result = run(*[a.format(**files) for a in args])
+    assert_one_line_error(run_cli(*[a.format(**files) for a in args]), message)
+
+
+def assert_one_line_error(result, message):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("pct-report: error: ")
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_usage_error_exits_2_with_the_usage(data):
+    """argparse's own exit, as the in-process runner reports it: status 2, usage on stderr."""
+    result = run_cli("rank", "--data", data)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "usage: pct-report rank" in result.stderr and "required: --year" in result.stderr
+
+
+def test_the_installed_pct_report_script_ranks_and_refuses_bad_input(data, tmp_path):
+    """The entry point the package installs, in a process of its own: what the in-process
+    tests call through analysis.cli.main, a user meets through this script."""
+    result = run_process("rank", "--year", 2018, "--data", data, "--format", "csv", entry_point=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("1,Alpha University,CN,education,")
+    assert_one_line_error(
+        run_process("rank", "--year", 2018, "--data", tmp_path / "missing.csv", entry_point=True), "no such file"
+    )

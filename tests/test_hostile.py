@@ -1,14 +1,14 @@
 """Hostile and unlucky input through the command line, as a user meets it: one table of
 (input builder, expected exit status, expected words). Every bad case exits 2 with one line
-on stderr, no traceback and no raw control byte; add a row for each new kind of bad input."""
+on stderr, no traceback and no raw control byte; add a row for each new kind of bad input.
+
+Each case runs the command line in this process (tests/cli_runner.py shows what a user
+would see); a few run it in a process of its own too, so that the real path stays covered."""
 
 import os
-import subprocess
-import sys
 
 import pytest
-
-from analysis.paths import PROJECT_ROOT
+from cli_runner import run_cli, run_process
 
 HEADER = "publication_number,publication_date,applicant_name,applicant_country,applicant_sequence\n"
 GOOD = "WO2018000001,2018-01-04,Alpha University,CN,1\n"
@@ -349,21 +349,30 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("build, status, words", CASES)
-def test_hostile_input_through_the_command_line(tmp_path, build, status, words):
-    """The CLI, in its own process, on each input: the exit status, the words, and for bad
-    input one line on stderr, nothing on stdout, no traceback; never a raw ESC byte."""
-    arguments = ["rank", "--year", "2018", *build(tmp_path)]
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, arguments)], capture_output=True, cwd=PROJECT_ROOT, timeout=300
-    )
-    stdout, stderr = result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
-    assert result.returncode == status, stderr
-    assert b"\x1b" not in result.stdout + result.stderr and "\u202e" not in stdout + stderr
-    assert "Traceback" not in stderr
-    shown = stderr if status else stdout
+def check(result, status, words):
+    """The exit status and the words; for bad input one line on stderr and nothing on stdout;
+    never a traceback, never a raw ESC byte or right-to-left override."""
+    assert result.returncode == status, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    shown = result.stderr if status else result.stdout
     for word in words:
         assert word in shown
     if status:
-        assert stdout == ""
-        assert stderr.startswith("pct-report: error: ") and stderr.count("\n") == 1
+        assert result.stdout == ""
+        assert result.stderr.startswith("pct-report: error: ") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("build, status, words", CASES)
+def test_hostile_input_through_the_command_line(tmp_path, build, status, words):
+    """The command line on each input, as a user would see it."""
+    check(run_cli("rank", "--year", "2018", *build(tmp_path)), status, words)
+
+
+REAL_PROCESS_CASES = ["escape-in-a-file-name", "mac-roman"]
+
+
+@pytest.mark.parametrize("build, status, words", [case for case in CASES if case.id in REAL_PROCESS_CASES])
+def test_hostile_input_through_a_process_of_its_own(tmp_path, build, status, words):
+    """A few cases in a real `python -m analysis` process: its bytes on the pipes, its exit."""
+    check(run_process("rank", "--year", "2018", *build(tmp_path)), status, words)

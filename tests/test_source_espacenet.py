@@ -3,7 +3,8 @@ tests/fixtures/exports/make_fixtures_a.py): banner rows, several publications, d
 applicants in one cell, "NAME [CC]" applicants, encodings and line ends."""
 
 import pytest
-from test_source_patentscope import EXPORTS, cli, published, ranking, rewritten
+from cli_runner import run_cli, run_process
+from test_source_patentscope import EXPORTS, published, ranking, rewritten
 
 from analysis.cli import main
 from analysis.dataset import load_dataset
@@ -142,7 +143,7 @@ def test_a_row_with_more_or_fewer_fields_is_one_line_naming_file_and_line(tmp_pa
 
 
 def test_rank_command_reads_the_csv_download(tmp_path):
-    result = cli("rank", "--data", CSV, "--year", 2015, "--format", "csv", cache_dir=tmp_path)
+    result = run_cli("rank", "--data", CSV, "--year", 2015, "--format", "csv", cache_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     expected = [("1", DALIAN, "3"), ("2", SIEMENS, "2"), ("3", "JOHN SMITH", "1")]
     assert ranking(result.stdout) == [(rank, normalise_name(name), count) for rank, name, count in expected]
@@ -150,7 +151,7 @@ def test_rank_command_reads_the_csv_download(tmp_path):
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_an_espacenet_export(tmp_path):
-    result = cli(
+    result = run_process(
         "build",
         "--data",
         XLS,

@@ -3,7 +3,8 @@ tests/fixtures/exports/make_fixtures_a.py): the search URL line, kinds in the id
 rows, and assignees joined by ", " that also occurs inside names."""
 
 import pytest
-from test_source_patentscope import EXPORTS, cli, published, ranking, rewritten
+from cli_runner import run_cli, run_process
+from test_source_patentscope import EXPORTS, published, ranking, rewritten
 
 from analysis.cli import main
 from analysis.dataset import load_dataset
@@ -188,7 +189,7 @@ def test_a_row_with_more_or_fewer_fields_is_one_line_naming_file_and_line(tmp_pa
 
 
 def test_rank_command_reads_the_csv_download(tmp_path):
-    result = cli("rank", "--data", GOOGLE, "--year", 2024, "--format", "csv", cache_dir=tmp_path)
+    result = run_cli("rank", "--data", GOOGLE, "--year", 2024, "--format", "csv", cache_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     expected = [
         ("1", ASTAR, "2"),
@@ -201,7 +202,7 @@ def test_rank_command_reads_the_csv_download(tmp_path):
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_a_google_export(tmp_path):
-    result = cli(
+    result = run_process(
         "build",
         "--data",
         GOOGLE,

@@ -1,11 +1,10 @@
 """Lens.org exports in their three layouts, read as Lens delivers them (fixtures written by
 tests/fixtures/exports/make_fixtures_b.py)."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli, run_process
 
 from analysis.dataset import load_dataset
 from analysis.errors import ValidationError
@@ -13,7 +12,6 @@ from analysis.sources import open_inputs
 from analysis.validate import validate_source
 
 LENS = Path(__file__).resolve().parent / "fixtures" / "exports" / "lens"
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 def _published(dataset, applicant):
@@ -110,38 +108,15 @@ def test_document_keys_are_read_as_publication_numbers(tmp_path):
     ],
 )
 def test_rank_command_reads_each_layout(file, year, applicant):
-    result = subprocess.run(
-        [sys.executable, "-m", "analysis", "rank", "--data", str(LENS / file), "--year", str(year), "--format", "csv"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
+    result = run_cli("rank", "--data", LENS / file, "--year", year, "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert applicant.casefold() in result.stdout.casefold()
 
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_a_lens_export(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "build",
-            "--data",
-            str(LENS / "lens_2021.csv"),
-            "--year",
-            "2018",
-            "--annual",
-            "--output",
-            str(tmp_path),
-            "--quiet",
-        ],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
+    result = run_process(
+        "build", "--data", LENS / "lens_2021.csv", "--year", 2018, "--annual", "--output", tmp_path, "--quiet"
     )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.glob("2018/*/report.html"))

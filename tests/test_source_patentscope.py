@@ -4,14 +4,12 @@ applicants separated by ";", overlapping chunks, encodings and line ends."""
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_runner import run_cli, run_process
 
 from analysis.cli import main
 from analysis.dataset import load_dataset
@@ -29,7 +27,6 @@ from analysis.sources.patentscope import detect
 EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 PATENTSCOPE = EXPORTS / "patentscope"
 CHUNKS = PATENTSCOPE / "chunks"
-PROJECT = Path(__file__).resolve().parents[1]
 HEADER = [
     "Publication Number",
     "Publication Date",
@@ -56,19 +53,6 @@ def published(dataset, spelling, year):
 def ranking(output):
     """(rank, applicant's comparison key, published) of each row of `rank --format csv`."""
     return [(r["rank"], normalise_name(r["applicant"]), r["published"]) for r in csv.DictReader(io.StringIO(output))]
-
-
-def cli(*args, cache_dir):
-    """Run the command line as a user would, in its own process, with its own cache."""
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)],
-        check=False,
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "PCT_CACHE_DIR": str(cache_dir)},
-    )
 
 
 def rewritten(source, target, encoding="utf-8", newline="\r\n", edit=lambda text: text):
@@ -223,7 +207,7 @@ def test_a_file_forced_to_patentscope_without_its_header_is_refused(tmp_path):
 
 
 def test_rank_command_reads_the_xls_download(tmp_path):
-    result = cli(
+    result = run_cli(
         "rank", "--data", PATENTSCOPE / "resultList.xls", "--year", 2015, "--format", "csv", cache_dir=tmp_path
     )
     assert result.returncode == 0, result.stderr
@@ -237,7 +221,7 @@ def test_rank_command_reads_the_xls_download(tmp_path):
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_patentscope_chunks(tmp_path):
-    result = cli(
+    result = run_process(
         "build",
         "--data",
         CHUNKS / "*.csv",
