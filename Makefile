@@ -40,8 +40,10 @@ report: $(STAMP) $(DEMO) ## Render the default reports (2018, Dalian University 
 test: $(STAMP) $(DEMO) ## Run the whole test suite
 	$(PY) -m pytest
 
-test-fast: $(STAMP) $(DEMO) ## Run the tests that execute no notebook and generate no demo data
-	$(PY) -m pytest -m "not slow"
+# test-fast needs no demo data (the tests that read it are slow) and runs each Hypothesis
+# property with the "fast" profile's few examples (tests/conftest.py); `make test` runs all.
+test-fast: $(STAMP) ## Run the tests that execute no notebook and need no demo data (under 30 s)
+	PCT_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -m "not slow"
 
 lint: $(STAMP) ## Check the code with ruff (lint and format), as CI does
 	$(PY) -m ruff check .

@@ -1,16 +1,32 @@
 """Shared fixtures: small inputs written in the test, so each test shows its own data, and a
-temporary cache for every test."""
+temporary cache for every test.
+
+Hypothesis runs each property test with the examples of a profile: "full" (Hypothesis's
+100, or fewer where a test asks for fewer) unless the environment variable
+PCT_HYPOTHESIS_PROFILE names another; `make test-fast` sets it to "fast", a handful of
+examples per property, so that the fast suite stays fast and `make test` keeps them all.
+`pytest --hypothesis-profile=...` chooses too, and wins over the variable.
+"""
 
 import csv
+import os
 
 import duckdb
 import pytest
 from cli_runner import CACHE_VARIABLE
+from hypothesis import settings
 
 from analysis.dataset import load_dataset
 from analysis.load import sql_string
 from analysis.paths import DEMO_DATA
 from analysis.published import read_published_figures
+
+HYPOTHESIS_PROFILE_VARIABLE = "PCT_HYPOTHESIS_PROFILE"
+FAST_EXAMPLES = 10
+
+settings.register_profile("full")
+settings.register_profile("fast", max_examples=FAST_EXAMPLES)
+settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_VARIABLE, "full"))
 
 RECORD_HEADER = [
     "publication_number",
@@ -41,11 +57,27 @@ def temporary_cache(tmp_path_factory, monkeypatch):
     return folder
 
 
+DEMO_FIXTURES = {"demo_path", "demo_dataset", "demo_sql"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the demo data must be marked slow: `make test-fast` runs from a fresh
+    clone, where the demo data is not generated (30 s to a minute)."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"mark these tests slow, they read the demo data: {', '.join(unmarked)}")
+
+
 @pytest.fixture(scope="session")
 def demo_path():
-    """The session's demo file, which `make data` writes (`make test` and `make test-fast` do)."""
+    """The session's demo file, which `make data` writes (`make test` does); only slow tests
+    read it."""
     if not DEMO_DATA.is_file():
-        pytest.fail(f"{DEMO_DATA} is missing: run `make data` before the tests (`make test` and `make test-fast` do)")
+        pytest.fail(f"{DEMO_DATA} is missing: run `make data` before the slow tests (`make test` does)")
     return DEMO_DATA
 
 

@@ -153,7 +153,8 @@ def brute_force_counts(pubs, rule):
     return totals
 
 
-@settings(max_examples=40, deadline=None)
+# 40 examples in `make test`, the "fast" profile's handful in `make test-fast` (tests/conftest.py).
+@settings(max_examples=min(40, settings.default.max_examples), deadline=None)
 @given(pubs=publications, rule=st.sampled_from(["first-named", "every-applicant", "fractional"]))
 def test_counting_and_ranking_match_a_brute_force_reference(tmp_path_factory, pubs, rule):
     path = tmp_path_factory.mktemp("prop") / "records.csv"
