@@ -109,8 +109,17 @@ def project(tmp_path):
 
 
 def make(project, *arguments):
+    """Run make in the copy, never with the outer make's flags and variables: a `make VENV=...
+    test` would hand them down through MAKEFLAGS, and the copy's `make lab` would then
+    reinstall the real .venv from the copy."""
+    environment = {key: value for key, value in os.environ.items() if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     return subprocess.run(
-        ["make", "--no-print-directory", *arguments], cwd=project, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     ).stdout
 
 
