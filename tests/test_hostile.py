@@ -372,6 +372,7 @@ def test_hostile_input_through_the_command_line(tmp_path, build, status, words):
 REAL_PROCESS_CASES = ["escape-in-a-file-name", "mac-roman"]
 
 
+@pytest.mark.slow  # a second a process; test_cli.py keeps one process in `make test-fast`
 @pytest.mark.parametrize("build, status, words", [case for case in CASES if case.id in REAL_PROCESS_CASES])
 def test_hostile_input_through_a_process_of_its_own(tmp_path, build, status, words):
     """A few cases in a real `python -m analysis` process: its bytes on the pipes, its exit."""
