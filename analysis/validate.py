@@ -182,6 +182,14 @@ and the general parse (a struct of parts, then the digits split) costs more than
 validation together."""
 
 
+def _code(column, common, from_number):
+    """SQL: an office or kind code, upper-cased without its padding, else ``from_number`` (the
+    code written in the publication number). A code written exactly as one of ``common`` is
+    itself: most rows are, and for them this skips the trimming and casing."""
+    parsed = f"upper(coalesce({_text(column)}, {from_number}))"
+    return f"CASE WHEN {column} IN {_in_list(common)} THEN {column} ELSE {parsed} END"
+
+
 def _record_views(source):
     """Create the views ``parsed`` (every value parsed) and ``classified`` (with each row's
     status: counted, republication or not-pct) over the source's raw records; return the raw
@@ -189,12 +197,12 @@ def _record_views(source):
     connection = source.connection
     types = _types(connection, source.relation)
     parts = f"CASE WHEN NOT canonical THEN {parts_sql('publication_number', fast=True)} END"
+    office = _code("office", (PCT_OFFICE,), f"CASE WHEN canonical THEN '{PCT_OFFICE}' ELSE NULLIF(p.office, '') END")
+    kind = _code("kind", PCT_KINDS, "CASE WHEN NOT canonical THEN NULLIF(p.kind, '') END")
     connection.execute(f"""
         CREATE OR REPLACE VIEW parsed AS
         SELECT _file, _row, _label, _order, _part, _empty_parts, publication_number AS raw_publication_number,
-               upper(coalesce({_text("office")}, CASE WHEN canonical THEN 'WO' ELSE NULLIF(p.office, '') END))
-                   AS office,
-               upper(coalesce({_text("kind")}, CASE WHEN NOT canonical THEN NULLIF(p.kind, '') END)) AS kind,
+               {office} AS office, {kind} AS kind,
                CASE WHEN canonical THEN publication_number ELSE {wo_number_sql()} END AS number,
                publication_date, publication_date_raw, date_hint,
                applicant_name, {_number("applicant_sequence", types["applicant_sequence"])} AS applicant_sequence,
