@@ -5,9 +5,11 @@ what a report needs to say how it was made: the counting rule, every input file 
 format and sha256, and a summary of what counted and what was left out.
 """
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -16,8 +18,8 @@ from analysis.cache import cache_key, read_entry, write_entry
 from analysis.counting import count_published, reduce_in_background
 from analysis.errors import UnknownInstitutionError
 from analysis.hashing import display_path, file_sha256
-from analysis.names import build_name_map, normalise_name, read_aliases
-from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, SECTOR_OVERRIDES
+from analysis.names import Alias, build_name_map, normalise_name, read_aliases
+from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, SECTOR_OVERRIDES, StrPath
 from analysis.ranking import add_ranks
 from analysis.registry import APPLICANT_REGISTRY, read_registry
 from analysis.sectors import read_sector_overrides
@@ -48,24 +50,24 @@ class Dataset:
 
     ranked: pd.DataFrame
     counting: str
-    inputs: tuple
+    inputs: tuple[InputFile, ...]
     summary: Summary
-    name_lookup: dict
-    unused_aliases: tuple
-    origin: dict = None
+    name_lookup: dict[str, str]
+    unused_aliases: tuple[Alias, ...]
+    origin: dict[str, Any] | None = None
     """How the data was read (files, source, column_map), for reading its detail again."""
     key: str | None = None
     """The cache key of this result, under which its details are kept too."""
 
     @property
-    def rows(self):
+    def rows(self) -> int:
         return self.summary.rows
 
     @property
-    def years(self):
+    def years(self) -> tuple[int, ...]:
         return tuple(int(y) for y in sorted(self.ranked["year"].unique()))
 
-    def resolve(self, name):
+    def resolve(self, name: str) -> str:
         """Return the canonical applicant a user's spelling refers to.
 
         Exact canonical names match first, then any spelling with the same normalised key
@@ -84,16 +86,16 @@ class Dataset:
 
 
 def load_dataset(
-    path=None,
-    counting="first-named",
-    column_map=None,
-    aliases_path=APPLICANT_ALIASES,
-    overrides_path=SECTOR_OVERRIDES,
+    path: StrPath | Iterable[StrPath] | None = None,
+    counting: str = "first-named",
+    column_map: ColumnMap | StrPath | None = None,
+    aliases_path: StrPath = APPLICANT_ALIASES,
+    overrides_path: StrPath = SECTOR_OVERRIDES,
     *,
-    registry_path=APPLICANT_REGISTRY,
-    source=None,
-    cache=True,
-):
+    registry_path: StrPath = APPLICANT_REGISTRY,
+    source: str | None = None,
+    cache: bool = True,
+) -> Dataset:
     """Load, validate, harmonise, count and rank the data; the result's ``ranked`` is the table.
 
     ``path`` is a file, a folder, a glob or a list of them (None: the project's demo data);
@@ -109,13 +111,27 @@ def load_dataset(
         column_map = read_column_map(column_map)
     files = expand_inputs(data)
     tables = [Path(aliases_path), Path(overrides_path), Path(registry_path)]
-    inputs = tuple(InputFile(display_path(p), file_sha256(p)) for p in files + [t for t in tables if t.is_file()])
-    key = cache_key([i.sha256 for i in inputs] + [source or ""], counting, column_map) if cache else None
-    stored = read_entry(key) if key else None
+    paths = files + [t for t in tables if t.is_file()]
     origin = {"files": files, "source": source, "column_map": column_map}
-    if stored is not None:
-        ranked, summary, name_lookup, unused = stored
-        return Dataset(ranked, counting, _with_formats(inputs, summary), summary, name_lookup, unused, origin, key)
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        # The checksums are read beside the work (hashlib releases the GIL); the cache needs them first.
+        digests = hashing.submit(lambda: [file_sha256(p) for p in paths])
+        key = cache_key(digests.result() + [source or ""], counting, column_map) if cache else None
+        stored = read_entry(key) if key else None
+        if stored is not None:
+            ranked, summary, name_lookup, unused = stored
+            inputs = _with_formats(_inputs(paths, digests.result()), summary)
+            return Dataset(ranked, counting, inputs, summary, name_lookup, unused, origin, key)
+        dataset = _load(files, source, column_map, counting, aliases_path, overrides_path, registry_path)
+        inputs = _with_formats(_inputs(paths, digests.result()), dataset.summary)
+    dataset = replace(dataset, inputs=inputs, origin=origin, key=key)
+    if key:
+        write_entry(key, dataset.ranked, dataset.summary, dataset.name_lookup, dataset.unused_aliases)
+    return dataset
+
+
+def _load(files, source, column_map, counting, aliases_path, overrides_path, registry_path):
+    """Open, validate, harmonise names, count and rank: a Dataset without its inputs and origin."""
     opened = open_inputs(files, source, column_map)
     checked = validate_source(opened)
     reviewed = read_aliases(aliases_path)
@@ -133,22 +149,14 @@ def load_dataset(
     summary = replace(checked.summary, applications_by_year=applications)
     # Registry spellings that this data does not use are expected; stale alias rows are not.
     unused = tuple(alias for alias in name_map.unused_aliases if alias in reviewed)
-    dataset = Dataset(
-        add_ranks(counts),
-        counting,
-        _with_formats(inputs, summary),
-        summary,
-        name_map.key_to_applicant(),
-        unused,
-        origin,
-        key,
-    )
-    if key:
-        write_entry(key, dataset.ranked, summary, dataset.name_lookup, dataset.unused_aliases)
-    return dataset
+    return Dataset(add_ranks(counts), counting, (), summary, name_map.key_to_applicant(), unused)
 
 
-def _with_formats(inputs, summary):
+def _inputs(paths: list[Path], digests: list[str]) -> tuple[InputFile, ...]:
+    return tuple(InputFile(display_path(p), digest) for p, digest in zip(paths, digests, strict=True))
+
+
+def _with_formats(inputs: tuple[InputFile, ...], summary: Summary) -> tuple[InputFile, ...]:
     """The inputs with each data file's detected format."""
     formats = {display_path(f.path): f.format for f in summary.files}
     return tuple(InputFile(i.path, i.sha256, formats.get(i.path)) for i in inputs)
