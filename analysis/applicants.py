@@ -6,11 +6,13 @@ tallies what those spellings' rows say, fills a missing country from the applica
 """
 
 import duckdb
+import pandas as pd
 
+from analysis.names import NameMap
 from analysis.sectors import decide_sectors
 
 
-def _most_frequent(column):
+def _most_frequent(column: str) -> str:
     """SQL: each applicant's most frequent non-missing value of ``column``, ties alphabetical."""
     return f"""
         SELECT applicant, first(value ORDER BY rows DESC, value) AS {column}
@@ -19,7 +21,12 @@ def _most_frequent(column):
         GROUP BY applicant"""
 
 
-def applicant_attributes(variants, name_map, sector_overrides, countries=None):
+def applicant_attributes(
+    variants: pd.DataFrame,
+    name_map: NameMap,
+    sector_overrides: dict[str, str],
+    countries: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Decide each applicant's country, sector and provenance from all its rows.
 
     Parameters

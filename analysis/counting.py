@@ -5,8 +5,20 @@ by default. The same (publication, applicant) pair counts once, judged after nam
 harmonised. The heavy work is one DuckDB query over the validated records.
 """
 
+from __future__ import annotations
+
+from concurrent.futures import Executor, Future
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
 from analysis.errors import OptionError
 from analysis.rules import RULES
+
+if TYPE_CHECKING:
+    from analysis.names import NameMap
+    from analysis.validate import Checked
 
 SEQUENCE_SHIFT = 1 << 44
 UNNUMBERED = 1 << 18
@@ -14,13 +26,13 @@ UNNUMBERED = 1 << 18
 their order in the files: order_key = sequence * SEQUENCE_SHIFT + _order (below 2^44)."""
 
 
-def check_counting_rule(counting):
+def check_counting_rule(counting: str) -> None:
     """Raise OptionError unless ``counting`` is one of the rules."""
     if counting not in RULES:
         raise OptionError(f"unknown counting rule {counting!r}; use one of {', '.join(RULES)}")
 
 
-def reduce_in_background(checked, counting, executor):
+def reduce_in_background(checked: Checked, counting: str, executor: Executor) -> Future[None] | None:
     """Start the rule's reduction of the records, which needs no harmonised names, on
     ``executor``; return its Future, or None when the rule has none. DuckDB runs it (and
     releases the GIL) while Python harmonises the names."""
@@ -32,7 +44,9 @@ def reduce_in_background(checked, counting, executor):
     return executor.submit(_run_on_cursor, checked.connection, rule.reduce_sql)
 
 
-def count_published(checked, name_map, applicants, counting="first-named"):
+def count_published(
+    checked: Checked, name_map: NameMap, applicants: pd.DataFrame, counting: str = "first-named"
+) -> tuple[pd.DataFrame, dict[int, int]]:
     """Count published applications per applicant and year under a counting rule.
 
     ``checked`` is what validate_source returned, ``name_map`` a NameMap and
@@ -81,7 +95,7 @@ def count_published(checked, name_map, applicants, counting="first-named"):
     return counts.drop(columns="name_order").reset_index(drop=True), applications
 
 
-def _exists(connection, table):
+def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(
         connection.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]
     )
@@ -92,7 +106,7 @@ _AGGREGATED_SQL = """
     FROM records JOIN name_map USING (applicant_name) GROUP BY ALL"""
 
 
-def _records_view(checked):
+def _records_view(checked: Checked) -> str:
     """SQL creating the view ``records`` the rules read: the checked records with an order key."""
     if checked.kind == "aggregated":
         return f"CREATE OR REPLACE VIEW records AS SELECT * FROM {checked.records}"
@@ -104,7 +118,7 @@ def _records_view(checked):
         FROM {checked.records}"""
 
 
-def _run_on_cursor(connection, sql):
+def _run_on_cursor(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Run ``sql`` on a cursor of its own, so that it may run beside the main connection's work."""
     cursor = connection.cursor()
     try:

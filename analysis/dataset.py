@@ -130,7 +130,15 @@ def load_dataset(
     return dataset
 
 
-def _load(files, source, column_map, counting, aliases_path, overrides_path, registry_path):
+def _load(
+    files: list[Path],
+    source: str | None,
+    column_map: ColumnMap | None,
+    counting: str,
+    aliases_path: StrPath,
+    overrides_path: StrPath,
+    registry_path: StrPath,
+) -> Dataset:
     """Open, validate, harmonise names, count and rank: a Dataset without its inputs and origin."""
     opened = open_inputs(files, source, column_map)
     checked = validate_source(opened)

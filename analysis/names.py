@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.errors import MappingError
 from analysis.mappings import read_mapping
+from analysis.paths import StrPath
 
 ABBREVIATIONS = {
     "UNIV": "UNIVERSITY",
@@ -111,7 +112,7 @@ _CJK_LEGAL_FORM_ENDS = re.compile("^(?:{0})+|(?:{0})+$".format("|".join(CJK_LEGA
 _LATIN_ACCENTED = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")
 
 
-def _latin_accents():
+def _latin_accents() -> dict[int, str]:
     """Map accented Latin letters to their bases; other scripts keep their marks (ガ is not カ,
     Й is not И, and Hangul syllables stay composed)."""
     table = {}
@@ -125,7 +126,7 @@ def _latin_accents():
 _LATIN_ACCENTS = _latin_accents()
 
 
-def _without_legal_forms(tokens):
+def _without_legal_forms(tokens: list[str]) -> list[str]:
     """Drop trailing legal-form tokens; a name made only of legal forms keeps them all."""
     kept = list(tokens)
     while len(kept) > 1:
@@ -144,7 +145,7 @@ def _without_legal_forms(tokens):
     return tokens if kept[-1] in CORPORATE_SUFFIXES else kept
 
 
-def normalise_name(raw):
+def normalise_name(raw: object) -> str:
     """Return the comparison key of an applicant name: equal keys are the same applicant.
 
     Upper-cased after Unicode NFKC folding (so full-width letters and brackets match),
@@ -185,7 +186,7 @@ class Alias:
     note: str
 
 
-def read_aliases(path):
+def read_aliases(path: StrPath) -> list[Alias]:
     """Read the reviewed alias table (columns raw_name, canonical_name, note)."""
     aliases = []
     for line, row in read_mapping(path, "alias table"):
@@ -196,7 +197,7 @@ def read_aliases(path):
     return aliases
 
 
-def _display_preference(name):
+def _display_preference(name: str) -> tuple[bool, bool]:
     """Sort key that prefers a properly cased, unabbreviated spelling as the display name."""
     tokens = _SEPARATORS.split(unicodedata.normalize("NFKC", name).upper())
     abbreviated = any(token in ABBREVIATIONS and token not in ("&", "CENTRE") for token in tokens)
@@ -214,10 +215,10 @@ class NameMap:
     """
 
     table: pd.DataFrame
-    aliases: tuple
-    unused_aliases: tuple
+    aliases: tuple[Alias, ...]
+    unused_aliases: tuple[Alias, ...]
 
-    def key_to_applicant(self):
+    def key_to_applicant(self) -> dict[str, str]:
         """Return a dict from any known spelling's normalised key to its applicant, for look-ups."""
         applicants = self.table["applicant"].tolist()
         lookup = dict(zip(self.table["group"].tolist(), applicants, strict=False))
@@ -229,7 +230,7 @@ class NameMap:
         return lookup
 
 
-def build_name_map(raw_names, aliases):
+def build_name_map(raw_names: pd.DataFrame, aliases: list[Alias]) -> NameMap:
     """Map raw names to canonical applicants.
 
     Parameters

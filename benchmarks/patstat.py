@@ -13,16 +13,23 @@ two parts. Run ``python -m benchmarks.patstat [--quick]``: prints the table and 
 (benchmarks.measure), its peak memory reported.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
 
 from analysis.paths import APPLICANT_ALIASES, DEMO_DATA, PROJECT_ROOT
 from analysis.sources.patstat import SECTORS
 from benchmarks.rankings import RANKS_SQL
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WORK_DIR = PROJECT_ROOT / "benchmarks" / "work"
 FULL, QUICK = 5_000_000, 200_000
@@ -61,7 +68,7 @@ counts AS (
 """The hand-written join and ranking, over the delivery's CSV files (all parts of a table)."""
 
 
-def delivery(applications, work_dir=WORK_DIR):
+def delivery(applications: int, work_dir: Path = WORK_DIR) -> Path:
     """Return the folder of a delivery of ``applications`` publications, writing it if missing."""
     from analysis.hashing import file_sha256
 
@@ -80,13 +87,13 @@ def delivery(applications, work_dir=WORK_DIR):
     return folder
 
 
-def project(folder):
+def project(folder: str) -> pd.DataFrame:
     from analysis.dataset import load_dataset
 
     return load_dataset(folder, cache=False).ranked
 
 
-def duckdb_floor(folder):
+def duckdb_floor(folder: str) -> pd.DataFrame:
     from analysis.load import connect, sql_string
 
     tables = {
@@ -99,7 +106,7 @@ def duckdb_floor(folder):
 VARIANTS = {"project": project, "duckdb": duckdb_floor}
 
 
-def rows(quick, log):
+def rows(quick: bool, log: Callable[[str], None]) -> list[tuple[str, ...]]:
     """Prepare the delivery (in a child), run both variants in turn; return the table rows."""
     from benchmarks.measure import python, run
 
@@ -137,7 +144,7 @@ def rows(quick, log):
     ]
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     if argv and argv[0] == "prepare":
         print(json.dumps({"path": str(delivery(int(argv[1])))}))
         return
