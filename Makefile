@@ -41,9 +41,10 @@ test: $(STAMP) $(DEMO) ## Run the whole test suite
 	$(PY) -m pytest
 
 # test-fast needs no demo data (the tests that read it are slow) and runs each Hypothesis
-# property with the "fast" profile's few examples (tests/conftest.py); `make test` runs all.
+# property with the "fast" profile's few examples (tests/conftest.py), on every core
+# (pytest-xdist); `make test` runs all, one test after another.
 test-fast: $(STAMP) ## Run the tests that execute no notebook and need no demo data (under 30 s)
-	PCT_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -m "not slow"
+	PCT_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -m "not slow" -n auto
 
 lint: $(STAMP) ## Check the code with ruff (lint and format), as CI does
 	$(PY) -m ruff check .
