@@ -61,6 +61,17 @@ def test_first_named_applicant_counts_once_in_the_year_of_the_a1():
     assert _published(every, "ACME WIDGETS INC") == {2018: 1}
 
 
+def test_persons_sharing_an_applicant_number_are_ordered_by_person_id(delivery):
+    def shared(header, rows):
+        changed = [[*r[:2], "1", *r[3:]] if r[:2] == ["3", "1"] else r for r in rows]
+        return sorted(changed, key=lambda r: r[0] != "3")  # person 3 first in the file
+
+    _edit(delivery / "tls207_pers_appln_part01.csv", shared)
+    dataset = load_dataset(delivery, cache=False)
+    assert _published(dataset, "DALIAN UNIVERSITY OF TECHNOLOGY") == {2018: 1}  # person_id 1 before 3
+    assert _published(dataset, "ACME WIDGETS INC") == {}
+
+
 def test_inventors_only_are_not_applicants():
     dataset = load_dataset(PATSTAT, counting="every-applicant", cache=False)
     assert _published(dataset, "ZHANG SAN") == {}
