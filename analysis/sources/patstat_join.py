@@ -3,8 +3,8 @@
 Each step is one statement over the CSV parts: a count of what is set aside, the WO
 publications (a table: the join and the IPC filter read it), then the records themselves in
 one join of publications, applicant links and persons, materialised once for validation and
-counting to read. Persons are joined as they are, not first filtered by the links: filtering
-costs a second hash table as large as the join's own.
+counting to read. Persons are joined as they are, not first filtered by the links: that
+filter was a hash join of its own over every person, and cost more than it saved.
 """
 
 import re
