@@ -149,7 +149,9 @@ def _load(
         reduction = reduce_in_background(checked, counting, background)
         spellings = checked.variants.groupby("applicant_name", as_index=False)["rows"].sum()
         name_map = build_name_map(spellings, reviewed + registry.aliases())
-        applicants = applicant_attributes(checked.variants, name_map, overrides, registry.countries())
+        applicants = applicant_attributes(
+            checked.variants, name_map, overrides, registry.countries(), connection=opened.connection
+        )
         if reduction is not None:
             reduction.result()
     counts, applications = count_published(checked, name_map, applicants, counting)

@@ -89,7 +89,7 @@ alias_lists = st.lists(
 ).map(lambda pairs: [Alias(raw, canonical, "") for raw, canonical in pairs])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(raw_names, alias_lists)
 def test_the_name_map_matches_the_pandas_reference(raw, aliases):
     expected_table, expected_unused = reference_name_map(raw, aliases)
@@ -112,7 +112,7 @@ variant_rows = st.lists(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(variant_rows, alias_lists)
 def test_applicant_attributes_match_the_pandas_reference(rows, aliases):
     variants = pd.DataFrame(

@@ -4,13 +4,12 @@ written by tests/fixtures/exports/make_fixtures_b.py; its docstring says what it
 import csv
 import importlib.util
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
+from cli_runner import run_cli, run_process
 
 from analysis.dataset import load_dataset
 from analysis.errors import InputFileError, SchemaError, ValidationError
@@ -198,6 +197,7 @@ def _demo_to_patstat():
     return module
 
 
+@pytest.mark.slow  # reads the demo data
 def test_demo_records_written_as_patstat_rank_as_the_records_do(tmp_path):
     sample = tmp_path / "sample.parquet"
     duckdb.sql(f"""
@@ -228,50 +228,13 @@ def _ranks(data):
     ],
 )
 def test_rank_command_reads_a_patstat_folder(options, applicant):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "rank",
-            "--data",
-            str(PATSTAT),
-            "--year",
-            "2018",
-            "--format",
-            "csv",
-            *options,
-        ],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
+    result = run_cli("rank", "--data", PATSTAT, "--year", 2018, "--format", "csv", *options)
     assert result.returncode == 0, result.stderr
     assert applicant in result.stdout.casefold()
 
 
 @pytest.mark.slow
 def test_build_command_renders_the_annual_report_of_a_patstat_folder(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "build",
-            "--data",
-            str(PATSTAT),
-            "--year",
-            "2018",
-            "--annual",
-            "--output",
-            str(tmp_path),
-            "--quiet",
-        ],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-    )
+    result = run_process("build", "--data", PATSTAT, "--year", 2018, "--annual", "--output", tmp_path, "--quiet")
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.glob("2018/*/report.html"))
