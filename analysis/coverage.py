@@ -53,9 +53,15 @@ class Coverage:
             )
         return (
             f"This data holds {self.applications:,} of the about {self.wipo_total:,} PCT applications WIPO reports "
-            f"for {self.year}{basis} ({self.share:.1%}): "
+            f"for {self.year}{basis} ({_percent(self.share)}): "
             "ranks are among the applicants in this data, not among all PCT applicants."
         )
+
+
+def _percent(share: float) -> str:
+    """A share to one decimal; a keyword export's few applications read "under 0.1%", not "0.0%"."""
+    written = f"{share:.1%}"
+    return "under 0.1%" if share > 0 and written == "0.0%" else written
 
 
 def wipo_totals() -> dict[int, int]:

@@ -234,6 +234,15 @@ def test_a_year_beyond_wipos_totals_is_compared_with_the_nearest_one():
     )
 
 
+@pytest.mark.parametrize(
+    "applications, written",
+    [(14, "(under 0.1%)"), (109, "(0.1%)"), (500, "(0.2%)")],
+)
+def test_a_few_applications_are_under_a_tenth_of_a_percent_never_zero(applications, written):
+    coverage = Coverage(2015, applications, 218_000)
+    assert f"PCT applications WIPO reports for 2015 {written}: ranks are among" in coverage.sentence()
+
+
 def test_what_counts_names_rows_that_repeat_a_publication(tmp_path):
     first = tmp_path / "part1.csv"
     second = tmp_path / "part2.csv"
