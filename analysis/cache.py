@@ -53,15 +53,16 @@ def cache_folder() -> Path:
     return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
 
 
-def cache_key(input_hashes: Iterable[str], counting: str, column_map: "ColumnMap | None") -> str:
-    """Return the hex key of a result made from files with ``input_hashes`` (sha256 of the
-    input, alias and override files, in that order), a counting rule and a ColumnMap."""
+def cache_key(inputs: Iterable[str], counting: str, column_map: "ColumnMap | None") -> str:
+    """Return the hex key of a result made from ``inputs`` (the sha256 of the input, alias
+    and override files, in that order, and whatever else decides the result or is stored
+    with it), a counting rule and a ColumnMap."""
     document = {
         "format": FORMAT,
         "version": __version__,
         "code": code_sha256(),
         "libraries": [duckdb.__version__, pd.__version__, pa.__version__],
-        "inputs": list(input_hashes),
+        "inputs": list(inputs),
         "counting": counting,
         "column_map": None if column_map is None else asdict(column_map),
     }

@@ -116,7 +116,10 @@ def load_dataset(
     with ThreadPoolExecutor(max_workers=1) as hashing:
         # The checksums are read beside the work (hashlib releases the GIL); the cache needs them first.
         digests = hashing.submit(lambda: [file_sha256(p) for p in paths])
-        key = cache_key(digests.result() + [source or ""], counting, column_map) if cache else None
+        # The entry's summary names the files it was read from: the same bytes under another
+        # name are another entry, or a report would cite a file the user never gave.
+        names = [str(f) for f in files]
+        key = cache_key([*digests.result(), source or "", *names], counting, column_map) if cache else None
         stored = read_entry(key) if key else None
         if stored is not None:
             ranked, summary, name_lookup, unused = stored
