@@ -97,8 +97,9 @@ def write_card(path: StrPath, profile: "Profile", counting: str, source: str, na
 
 
 def show_card(profile: "Profile", counting: str, source: str, name_zh: str | None = None) -> None:
-    """Hand the share card to the renderer, which writes it as card.png beside the report;
-    the page itself does not show it."""
+    """Show the share card in the notebook (JupyterLab draws its PNG) and mark it for the
+    renderer, which writes that PNG as card.png beside the report; the report page does not
+    show it (analysis.export_html prefers the card's own type, which draws nothing)."""
     import base64
 
     from IPython.display import display
@@ -106,7 +107,7 @@ def show_card(profile: "Profile", counting: str, source: str, name_zh: str | Non
     from analysis.schema import CARD_MIMETYPE
 
     png = card_png(profile, counting, source, name_zh)
-    display({CARD_MIMETYPE: {"png": base64.b64encode(png).decode("ascii")}}, raw=True)
+    display({"image/png": base64.b64encode(png).decode("ascii"), CARD_MIMETYPE: {"file": "card.png"}}, raw=True)
 
 
 def card_png(

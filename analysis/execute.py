@@ -66,9 +66,14 @@ def recorded_parameters(notebook: "NotebookNode") -> dict[str, object]:
     return dict(notebook.metadata.get("papermill", {}).get("parameters", {}))
 
 
-def outputs(notebook: "NotebookNode", mimetype: str) -> Iterator[object]:
-    """Yield the data of every output of ``mimetype``, in notebook order."""
+def bundles(notebook: "NotebookNode", mimetype: str) -> Iterator[dict[str, object]]:
+    """Yield every output that has ``mimetype`` with all its representations, in notebook order."""
     for cell in notebook.cells:
         for output in cell.get("outputs", ()):
             if mimetype in output.get("data", {}):
-                yield output["data"][mimetype]
+                yield output["data"]
+
+
+def outputs(notebook: "NotebookNode", mimetype: str) -> Iterator[object]:
+    """Yield the data of every output of ``mimetype``, in notebook order."""
+    return (bundle[mimetype] for bundle in bundles(notebook, mimetype))

@@ -127,10 +127,11 @@ def exporter() -> "HTMLExporter":
     from traitlets.config import Config
 
     config = Config()
-    # No JavaScript or widget views; the project's JSON outputs match, and show nothing.
+    # No JavaScript or widget views; the project's JSON outputs match, and show nothing. The
+    # share card comes first: its output carries a PNG for JupyterLab that the page leaves out.
     config.NbConvertBase.display_data_priority = [
-        "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
-        TABLE_MIMETYPE, PROVENANCE_MIMETYPE, CARD_MIMETYPE,
+        CARD_MIMETYPE, "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain",
+        TABLE_MIMETYPE, PROVENANCE_MIMETYPE,
     ]  # fmt: skip
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = HIDDEN_CELL_TAGS

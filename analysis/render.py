@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis import __version__, atomic
 from analysis.errors import OptionError, ReportError
-from analysis.execute import DEFAULT_TIMEOUT, execute, outputs, recorded_parameters
+from analysis.execute import DEFAULT_TIMEOUT, bundles, execute, outputs, recorded_parameters
 from analysis.export_html import Outline, to_html
 from analysis.hashing import file_sha256
 from analysis.manifest import (
@@ -181,8 +181,8 @@ def _build(job: ReportJob, template: Path, staging: Path, started: float, timeou
         _write_pdf(page, staging)
     with _timed(timings, "tables"):
         tables = write_tables(list(outputs(notebook, TABLE_MIMETYPE)), staging)
-        for card in outputs(notebook, CARD_MIMETYPE):
-            (staging / "card.png").write_bytes(base64.b64decode(card["png"]))
+        for card in bundles(notebook, CARD_MIMETYPE):
+            (staging / "card.png").write_bytes(base64.b64decode(card["image/png"]))
     timings["total"] = round(time.perf_counter() - started, 3)
     title = outline["title_text"] or job.spec.title(parameters)
     manifest = make_manifest(job.spec, title, parameters, inputs, provenance, tables, template, timings)

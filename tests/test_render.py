@@ -1,7 +1,9 @@
 """Rendering one report from the small fixture notebooks in tests/fixtures/notebooks."""
 
+import base64
 import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -13,6 +15,7 @@ import nbformat
 import pytest
 import weasyprint
 from openpyxl import load_workbook
+from PIL import Image
 
 from analysis.errors import OptionError, ReportError
 from analysis.export_html import drop_scripts, to_html
@@ -55,9 +58,19 @@ def test_report_folder_holds_every_output(built):
         "tables.xlsx",
         "manifest.json",
         "tables/top-applicants.csv",
+        "card.png",
     ):
         assert (built.folder / name).is_file(), name
     assert built.pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_share_card_is_written_beside_the_report_and_not_shown_on_it(built, page):
+    """The notebook shows the card (JupyterLab draws its PNG); the report page leaves it out."""
+    card = (built.folder / "card.png").read_bytes()
+    with Image.open(io.BytesIO(card)) as image:
+        assert image.format == "PNG" and image.size == (120, 63)  # the fixture's stand-in card
+    assert base64.b64encode(card)[:400].decode() not in page
+    assert page.count("<img") == page.count('<figure class="chart">')
 
 
 def test_html_shows_no_code_parameters_prompts_or_warnings(page):
