@@ -121,14 +121,14 @@ def load_dataset(
         names = [str(f) for f in files]
         key = cache_key([*digests.result(), source or "", *names], counting, column_map) if cache else None
         stored = read_entry(key) if key else None
-        if stored is not None:
+        if stored is None:
+            dataset = _load(files, source, column_map, counting, aliases_path, overrides_path, registry_path)
+        else:
             ranked, summary, name_lookup, unused = stored
-            inputs = _with_formats(_inputs(paths, digests.result()), summary)
-            return Dataset(ranked, counting, inputs, summary, name_lookup, unused, origin, key)
-        dataset = _load(files, source, column_map, counting, aliases_path, overrides_path, registry_path)
+            dataset = Dataset(ranked, counting, (), summary, name_lookup, unused)
         inputs = _with_formats(_inputs(paths, digests.result()), dataset.summary)
     dataset = replace(dataset, inputs=inputs, origin=origin, key=key)
-    if key:
+    if key and stored is None:
         write_entry(key, dataset.ranked, dataset.summary, dataset.name_lookup, dataset.unused_aliases)
     return dataset
 
