@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analysis.errors import OptionError
+from analysis.load import cursor
 from analysis.rules import RULES
 
 if TYPE_CHECKING:
@@ -45,7 +46,12 @@ def reduce_in_background(checked: Checked, counting: str, executor: Executor) ->
 
 
 def count_published(
-    checked: Checked, name_map: NameMap, applicants: pd.DataFrame, counting: str = "first-named"
+    checked: Checked,
+    name_map: NameMap,
+    applicants: pd.DataFrame,
+    counting: str = "first-named",
+    *,
+    reduced: bool = False,
 ) -> tuple[pd.DataFrame, dict[int, int]]:
     """Count published applications per applicant and year under a counting rule.
 
@@ -55,7 +61,8 @@ def count_published(
     applicant) with columns year, applicant, country (None where unknown), sector,
     provenance, published (int, or float for fractional counting), sorted by year, then
     published descending, then applicant; applications maps each year to the applications
-    counted in it (empty for aggregated input).
+    counted in it (empty for aggregated input). ``reduced`` says that reduce_in_background's
+    work has finished; otherwise the rule's reduction runs here.
     """
     check_counting_rule(counting)
     rule = RULES[counting]
@@ -67,7 +74,7 @@ def count_published(
         )
     connection = checked.connection
     connection.execute(_records_view(checked))
-    if not aggregated and rule.reduce_sql is not None and not _exists(connection, rule.reduced_table):
+    if not aggregated and rule.reduce_sql is not None and not reduced:
         connection.execute(rule.reduce_sql)
     table = applicants.reset_index(names="applicant").astype({"provenance": "str"})
     table["name_order"] = table["applicant"].str.casefold().rank(method="dense").astype("int64")
@@ -95,12 +102,6 @@ def count_published(
     return counts.drop(columns="name_order").reset_index(drop=True), applications
 
 
-def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        connection.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0]
-    )
-
-
 _AGGREGATED_SQL = """
     SELECT year, applicant, sum(published) AS published
     FROM records JOIN name_map USING (applicant_name) GROUP BY ALL"""
@@ -120,8 +121,8 @@ def _records_view(checked: Checked) -> str:
 
 def _run_on_cursor(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Run ``sql`` on a cursor of its own, so that it may run beside the main connection's work."""
-    cursor = connection.cursor()
+    other = cursor(connection)
     try:
-        cursor.execute(sql)
+        other.execute(sql)
     finally:
-        cursor.close()
+        other.close()

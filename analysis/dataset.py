@@ -143,12 +143,11 @@ def _load(
     registry_path: StrPath,
 ) -> Dataset:
     """Open, validate, harmonise names, count and rank: a Dataset without its inputs and origin."""
-    opened = open_inputs(files, source, column_map)
-    checked = validate_source(opened)
     reviewed = read_aliases(aliases_path)
     registry = read_registry(registry_path)
     overrides = registry.sector_overrides() | read_sector_overrides(overrides_path)
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with open_inputs(files, source, column_map) as opened, ThreadPoolExecutor(max_workers=1) as background:
+        checked = validate_source(opened)
         reduction = reduce_in_background(checked, counting, background)
         spellings = checked.variants.groupby("applicant_name", as_index=False)["rows"].sum()
         name_map = build_name_map(spellings, reviewed + registry.aliases())
@@ -157,8 +156,7 @@ def _load(
         )
         if reduction is not None:
             reduction.result()
-    counts, applications = count_published(checked, name_map, applicants, counting)
-    opened.connection.close()
+        counts, applications = count_published(checked, name_map, applicants, counting, reduced=reduction is not None)
     summary = replace(checked.summary, applications_by_year=applications)
     # Registry spellings that this data does not use are expected; stale alias rows are not.
     unused = tuple(alias for alias in name_map.unused_aliases if alias in reviewed)

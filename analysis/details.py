@@ -91,44 +91,44 @@ def application_details(dataset: "Dataset", years: Iterable[int]) -> Details:
 def _read_applications(dataset: "Dataset", years: list[int]) -> pd.DataFrame:
     """Read the inputs again (they were validated when the dataset was made) for ``years``."""
     from analysis.counting import SEQUENCE_SHIFT, UNNUMBERED
+    from analysis.fields import APPLICATION_COLUMNS
     from analysis.sources import open_inputs
     from analysis.validate import counted_records
 
     origin = dataset.origin
-    opened = open_inputs(origin["files"], origin["source"], origin["column_map"])
-    if opened.kind == "aggregated":
-        opened.connection.close()
-        return pd.DataFrame(columns=["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"])
-    records = counted_records(opened)
-    in_years = f"year IN ({', '.join(map(str, years))})"
-    spellings = opened.connection.execute(f"SELECT DISTINCT applicant_name FROM {records} WHERE {in_years}").df()[
-        "applicant_name"
-    ]
-    names = pd.DataFrame(
-        {
-            "applicant_name": spellings,
-            "applicant": [dataset.name_lookup.get(normalise_name(name)) for name in spellings],
-        }
-    )
-    latest = dataset.ranked.sort_values("year").drop_duplicates("applicant", keep="last")
-    connection = opened.connection
-    connection.register("names", names)
-    connection.register("attributes", latest[["applicant", "sector", "country"]])
-    applications = (
-        connection.sql(f"""
-        SELECT publication_number, year, applicant,
-               CAST(row_number() OVER (PARTITION BY publication_number ORDER BY order_key) AS INTEGER) AS sequence,
-               sector, country, ipc
-        FROM (SELECT publication_number, min(year) AS year, applicant, min(ipc) AS ipc,
-                     min(CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT)
-                         * {SEQUENCE_SHIFT}
-                         + (_order % {SEQUENCE_SHIFT})) AS order_key
-              FROM {records} JOIN names USING (applicant_name) WHERE {in_years} GROUP BY publication_number, applicant)
-        JOIN attributes USING (applicant)
-        ORDER BY publication_number, sequence""")
-        .to_arrow_table()
-        .to_pandas()
-    )
-    connection.close()
+    with open_inputs(origin["files"], origin["source"], origin["column_map"]) as opened:
+        if opened.kind == "aggregated":
+            return pd.DataFrame(columns=APPLICATION_COLUMNS)
+        records = counted_records(opened)
+        in_years = f"year IN ({', '.join(map(str, years))})"
+        spellings = opened.connection.execute(f"SELECT DISTINCT applicant_name FROM {records} WHERE {in_years}").df()[
+            "applicant_name"
+        ]
+        names = pd.DataFrame(
+            {
+                "applicant_name": spellings,
+                "applicant": [dataset.name_lookup.get(normalise_name(name)) for name in spellings],
+            }
+        )
+        latest = dataset.ranked.sort_values("year").drop_duplicates("applicant", keep="last")
+        connection = opened.connection
+        connection.register("names", names)
+        connection.register("attributes", latest[["applicant", "sector", "country"]])
+        applications = (
+            connection.sql(f"""
+            SELECT publication_number, year, applicant,
+                   CAST(row_number() OVER (PARTITION BY publication_number ORDER BY order_key) AS INTEGER) AS sequence,
+                   sector, country, ipc
+            FROM (SELECT publication_number, min(year) AS year, applicant, min(ipc) AS ipc,
+                         min(CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT)
+                             * {SEQUENCE_SHIFT}
+                             + (_order % {SEQUENCE_SHIFT})) AS order_key
+                  FROM {records} JOIN names USING (applicant_name) WHERE {in_years}
+                  GROUP BY publication_number, applicant)
+            JOIN attributes USING (applicant)
+            ORDER BY publication_number, sequence""")
+            .to_arrow_table()
+            .to_pandas()
+        )
     applications["country"] = applications["country"].astype(object).where(applications["country"].notna(), None)
     return applications

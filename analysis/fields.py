@@ -11,12 +11,12 @@ outside the concordance as "IPC outside the concordance"; neither enters any sha
 import re
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from analysis.counting import check_counting_rule
 from analysis.errors import MappingError, OptionError, UnknownInstitutionError
 from analysis.frames import query
+from analysis.load import session
 from analysis.mappings import read_mapping
 from analysis.paths import MAPPINGS_DIR, StrPath
 from analysis.ranking import check_year
@@ -37,6 +37,9 @@ _PATSTAT = re.compile(r"([A-H]\d\d[A-Z])(\d{4})(\d{6})")
 _SYMBOL = re.compile(r"([A-H])\s*(\d\d)\s*([A-Z])(?:\s*(\d{1,4})(?:\s*/\s*(\d{1,6}))?)?")
 _VERSION = re.compile(r"\(.*?\)")
 """An edition such as '(2006.01)' after the symbol."""
+
+APPLICATION_COLUMNS = ["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"]
+"""One row per (publication, applicant), as analysis.details reads them for the field counts."""
 
 
 def normalise_ipc(symbol: object) -> str | None:
@@ -152,10 +155,8 @@ def field_counts(applications: pd.DataFrame, concordance: Concordance, counting:
     check_counting_rule(counting)
     if counting not in _CREDITED_SQL:
         raise OptionError(f"fields of technology cannot yet be counted with the {counting!r} rule")
-    columns = ["publication_number", "year", "applicant", "sequence", "sector", "country", "ipc"]
-    connection = duckdb.connect()
-    try:
-        connection.register("applications", applications.reindex(columns=columns))
+    with session() as connection:
+        connection.register("applications", applications.reindex(columns=APPLICATION_COLUMNS))
         connection.execute(f"""
             CREATE TEMP TABLE symbols AS
             SELECT DISTINCT publication_number, trim(symbol) AS raw
@@ -194,8 +195,6 @@ def field_counts(applications: pd.DataFrame, concordance: Concordance, counting:
             LEFT JOIN fields AS f USING (field_number)
             GROUP BY ALL
             ORDER BY c.year, c.applicant, s.field_number NULLS LAST, field""").to_df()
-    finally:
-        connection.close()
     return counts.astype({"year": "int64", "field_number": "Int64", "weight": "float64"})
 
 

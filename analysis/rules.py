@@ -17,8 +17,6 @@ class CountingRule:
     description: str
     sql: str
     reduce_sql: str | None = None
-    reduced_table: str | None = None
-    """The table ``reduce_sql`` creates."""
     whole: bool = True
     wipo: bool = False
     """True for the rule WIPO's rankings use: reports word their figures as WIPO does."""
@@ -46,7 +44,6 @@ RULES = {
             sql="""
                 SELECT year, applicant, sum(published) AS published
                 FROM first_named_tallies JOIN name_map USING (applicant_name) GROUP BY ALL""",
-            reduced_table="first_named_tallies",
             applications_sql="SELECT year, sum(published) FROM first_named_tallies GROUP BY year",
             wipo=True,
         ),

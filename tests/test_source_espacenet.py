@@ -21,16 +21,14 @@ DALIAN, SIEMENS = "DALIAN UNIV OF TECHNOLOGY", "SIEMENS AG"
 
 def raw(path, columns, where="true"):
     """Rows of the raw records the reader makes, before validation and harmonisation."""
-    return (
-        open_inputs(path)
-        .connection.execute(f"SELECT DISTINCT {columns} FROM source WHERE {where} ORDER BY ALL")
-        .fetchall()
-    )
+    with open_inputs(path) as source:
+        return source.connection.execute(f"SELECT DISTINCT {columns} FROM source WHERE {where} ORDER BY ALL").fetchall()
 
 
 @pytest.mark.parametrize("path", [CSV, XLS, XLSX])
 def test_csv_and_xls_downloads_are_detected_below_their_banners(path):
-    assert [f.format for f in open_inputs(path).files] == ["espacenet"]
+    with open_inputs(path) as source:
+        assert [f.format for f in source.files] == ["espacenet"]
 
 
 def test_sources_command_lists_espacenet(capsys):

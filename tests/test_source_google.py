@@ -26,7 +26,8 @@ def without_url_line(text):
 @pytest.mark.parametrize("edit", [lambda text: text, without_url_line])
 def test_detected_with_or_without_the_search_url_line(tmp_path, edit):
     path = rewritten(GOOGLE, tmp_path / "gp.csv", newline="\n", edit=edit)
-    assert [f.format for f in open_inputs(path).files] == ["google"]
+    with open_inputs(path) as source:
+        assert [f.format for f in source.files] == ["google"]
 
 
 def test_sources_command_lists_google(capsys):
@@ -135,13 +136,10 @@ def test_wo_rows_count_and_national_rows_are_counted_by_office():
 
 
 def test_every_applicant_is_read_whole_with_no_country():
-    rows = (
-        open_inputs(GOOGLE)
-        .connection.execute(
+    with open_inputs(GOOGLE) as source:
+        rows = source.connection.execute(
             "SELECT DISTINCT applicant_name, applicant_country FROM source WHERE applicant_name IS NOT NULL ORDER BY 1"
-        )
-        .fetchall()
-    )
+        ).fetchall()
     names = [
         ASTAR,
         "Acme Widgets, Inc.",

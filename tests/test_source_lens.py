@@ -28,13 +28,14 @@ def _published(dataset, applicant):
     ],
 )
 def test_each_layout_is_detected(file, layout):
-    assert [f.format for f in open_inputs(LENS / file).files] == [layout]
+    with open_inputs(LENS / file) as source:
+        assert [f.format for f in source.files] == [layout]
 
 
 def test_mac_roman_export_with_cr_line_ends_decodes_accented_names():
-    source = open_inputs(LENS / "lens_2015.csv")
-    assert source.files[0].encoding == "mac-roman"
-    names = {row[0] for row in source.connection.execute("SELECT applicant_name FROM source").fetchall()}
+    with open_inputs(LENS / "lens_2015.csv") as source:
+        assert source.files[0].encoding == "mac-roman"
+        names = {row[0] for row in source.connection.execute("SELECT applicant_name FROM source").fetchall()}
     assert {"TECHNISCHE UNIVERSITÄT MÜNCHEN", "SOCIÉTÉ GÉNÉRALE DE TEST"} <= names
 
 
@@ -77,10 +78,12 @@ def test_applicants_split_on_double_semicolons_first_named_first():
 
 
 def test_ipcr_symbols_are_kept_joined_by_semicolons():
-    checked = validate_source(open_inputs(LENS / "lens_2021.csv"))
-    ipc = checked.connection.execute(
-        "SELECT DISTINCT ipc FROM counted_records WHERE publication_number = 'WO2018100001'"
-    ).fetchall()
+    with open_inputs(LENS / "lens_2021.csv") as source:
+        ipc = (
+            validate_source(source)
+            .connection.execute("SELECT DISTINCT ipc FROM counted_records WHERE publication_number = 'WO2018100001'")
+            .fetchall()
+        )
     assert ipc == [("G06F17/30;H04L29/06",)]
 
 
@@ -94,8 +97,9 @@ def test_document_keys_are_read_as_publication_numbers(tmp_path):
     text = (LENS / "lens_2023.csv").read_text(encoding="utf-8")
     text = text.replace("WO 2022/200002 A1", "WO_2022_200002_A1_20220310")
     (tmp_path / "lens.csv").write_text(text, encoding="utf-8")
-    checked = validate_source(open_inputs(tmp_path / "lens.csv"))
-    numbers = {n for (n,) in checked.connection.execute("SELECT publication_number FROM counted_records").fetchall()}
+    with open_inputs(tmp_path / "lens.csv") as source:
+        counted = validate_source(source).connection.execute("SELECT publication_number FROM counted_records")
+        numbers = {n for (n,) in counted.fetchall()}
     assert numbers == {"WO2022200001", "WO2022200002"}
 
 

@@ -71,7 +71,8 @@ def rewritten(source, target, encoding="utf-8", newline="\r\n", edit=lambda text
     "path", [PATENTSCOPE / "resultList.xls", PATENTSCOPE / "resultList_2016.xlsx", CHUNKS / "resultList_2016_part1.csv"]
 )
 def test_each_download_is_detected_below_its_query_banner(path):
-    assert [f.format for f in open_inputs(path).files] == ["patentscope"]
+    with open_inputs(path) as source:
+        assert [f.format for f in source.files] == ["patentscope"]
 
 
 def test_sources_command_lists_patentscope(capsys):
@@ -112,10 +113,10 @@ def test_applicants_split_at_semicolons_keep_the_commas_of_names():
 
 
 def test_ipc_symbols_are_joined_by_semicolons_and_countries_stay_unknown():
-    source = open_inputs(PATENTSCOPE / "resultList.xls")
-    rows = source.connection.execute(
-        "SELECT ipc, applicant_country FROM source WHERE publication_number = 'WO2015100001'"
-    ).fetchall()
+    with open_inputs(PATENTSCOPE / "resultList.xls") as source:
+        rows = source.connection.execute(
+            "SELECT ipc, applicant_country FROM source WHERE publication_number = 'WO2015100001'"
+        ).fetchall()
     assert rows == [("B25J 15/00;B25J 9/16", None)]
 
 
@@ -132,9 +133,9 @@ def test_overlapping_chunks_count_each_publication_once(data):
 
 
 def test_chunks_in_windows_1252_and_utf8_with_bom_read_the_same_names():
-    source = open_inputs(CHUNKS)
-    assert [f.encoding for f in source.files] == ["cp1252", "utf-8-sig"]
-    names = {row[0] for row in source.connection.execute("SELECT DISTINCT applicant_name FROM source").fetchall()}
+    with open_inputs(CHUNKS) as source:
+        assert [f.encoding for f in source.files] == ["cp1252", "utf-8-sig"]
+        names = {row[0] for row in source.connection.execute("SELECT DISTINCT applicant_name FROM source").fetchall()}
     assert names == {"UNIVERSITÉ DE GENÈVE", "NESTEC S.A."}
 
 

@@ -1,6 +1,8 @@
 """Reading inputs: several files, folders and globs, overlapping chunks, CSV layouts, line
 ends, text encodings and workbooks. Each expected count is worked out from the rows shown."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -338,3 +340,25 @@ def test_a_name_longer_than_pythons_csv_field_limit_is_read(tmp_path):
         tmp_path / "records.csv", HEADER + f"WO2018000001,2018-01-04,{name},CN,1\nWO2018000002,2018-01-04,Beta,CN,1\n"
     )
     assert counts(path) == {(2018, name): 1, (2018, "Beta"): 1}
+
+
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        EXPORTS / "google" / "gp-search-20261130.csv",
+        EXPORTS / "patentscope" / "chunks",
+        EXPORTS / "espacenet" / "results_2015.xls",
+        EXPORTS / "lens" / "lens_2021.csv",
+        EXPORTS / "patstat",
+    ],
+    ids=["google", "patentscope", "espacenet", "lens", "patstat"],
+)
+def test_a_large_input_streamed_through_views_counts_as_a_small_one_held_in_a_table(data, monkeypatch):
+    small = load_dataset(data, cache=False)
+    monkeypatch.setattr("analysis.validate.SMALL_INPUT_BYTES", -1)
+    large = load_dataset(data, cache=False)
+    pd.testing.assert_frame_equal(small.ranked, large.ranked)
+    assert small.summary == large.summary

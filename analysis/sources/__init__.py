@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from analysis.errors import InputFileError, OptionError, SchemaError
-from analysis.load import connect
+from analysis.load import connect, release
 from analysis.paths import StrPath
 from analysis.sources.files import Head, Scanner, expand_inputs, read_head
 
@@ -78,7 +78,7 @@ class InputDescription:
 @dataclass
 class Source:
     """Opened inputs: ``relation`` names a view in ``connection`` of raw canonical records
-    (or aggregated rows, by ``kind``) over every file in ``files``."""
+    (or aggregated rows, by ``kind``) over every file in ``files``, which hold ``size`` bytes."""
 
     connection: duckdb.DuckDBPyConnection
     relation: str
@@ -86,6 +86,14 @@ class Source:
     files: tuple[InputDescription, ...]
     set_aside: Counter[str]
     column_map: "ColumnMap | None" = None
+    size: int = 0
+
+    def __enter__(self) -> "Source":
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        """Drop the views and tables the work made: the connection's schema goes with it."""
+        release(self.connection)
 
 
 def _formats() -> dict[str, SourceFormat]:
@@ -137,7 +145,7 @@ def _first_line(head: Head) -> str:
 def open_inputs(
     data: StrPath | Iterable[StrPath], source: str | None = None, column_map: "ColumnMap | None" = None
 ) -> Source:
-    """Open everything ``data`` names as one Source.
+    """Open everything ``data`` names as one Source, to be used in a ``with`` block.
 
     ``source`` forces a format by name; ``column_map`` (a ColumnMap) reads the files with
     the user's mapping. Raises InputFileError, SchemaError or OptionError in one line.
@@ -154,10 +162,15 @@ def open_inputs(
     if len(kinds) > 1:
         raise InputFileError("the inputs mix application-level records and aggregated counts; give one kind at a time")
     connection = connect()
-    reader = Reader(connection, Scanner(connection), column_map)
-    selects = [FORMATS[name].read(reader, heads) for name, heads in groups.items()]
-    connection.execute("CREATE VIEW source AS " + " UNION ALL BY NAME ".join(f"({sql})" for sql in selects))
+    try:
+        reader = Reader(connection, Scanner(connection), column_map)
+        selects = [FORMATS[name].read(reader, heads) for name, heads in groups.items()]
+        connection.execute("CREATE VIEW source AS " + " UNION ALL BY NAME ".join(f"({sql})" for sql in selects))
+    except BaseException:
+        release(connection)
+        raise
     described = tuple(
         InputDescription(head.path, name, head.encoding) for name, heads in groups.items() for head in heads
     )
-    return Source(connection, "source", kinds.pop(), described, reader.set_aside, column_map)
+    size = sum(path.stat().st_size for path in files)
+    return Source(connection, "source", kinds.pop(), described, reader.set_aside, column_map, size)

@@ -22,9 +22,10 @@ from LEGAL_FORMS is read as an applicant of its own.
 
 import re
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from analysis.load import sql_string
+from analysis.load import create_function, sql_string
 from analysis.names import CORPORATE_SUFFIXES, normalise_name
 from analysis.sources.files import Head, column
 from analysis.sources.records import parse_date, raw_select, read_files, row_label, split_cells, trimmed
@@ -103,18 +104,25 @@ def read(reader: "Reader", heads: list[Head], known_names: Iterable[str] | None 
         """One cell's applicants joined by PART; a blank cell names none (NULL)."""
         return PART.join(splitter.split(cell)) if cell and cell.strip() else None
 
-    reader.connection.create_function("google_assignees", applicants, ["VARCHAR"], "VARCHAR", null_handling="special")
-    return read_files(reader, heads, HEADER, "Google Patents", _select)
+    assignees = create_function(
+        reader.connection,
+        "google_assignees",
+        applicants,
+        parameters=["VARCHAR"],
+        return_type="VARCHAR",
+        null_handling="special",
+    )
+    return read_files(reader, heads, HEADER, "Google Patents", partial(_select, assignees=assignees))
 
 
-def _select(reader: "Reader", head: Head, table: str, names: list[str]) -> str:
+def _select(reader: "Reader", head: Head, table: str, names: list[str], assignees: str) -> str:
     date = column(names, "publication date")
     values = {
         "publication_number": trimmed(column(names, "id")),
         "publication_date": parse_date(date),
         "publication_date_raw": date,
         "date_hint": sql_string("YYYY-MM-DD"),
-        "applicant_name": f"google_assignees(CAST({column(names, 'assignee')} AS VARCHAR))",
+        "applicant_name": f"{assignees}(CAST({column(names, 'assignee')} AS VARCHAR))",
     }
     select = raw_select(table, str(head.path), row_label(head), values, reader.order_base())
     return split_cells(select, PART)

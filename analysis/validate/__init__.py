@@ -134,10 +134,17 @@ def _code(column: str, common: tuple[str, ...], from_number: str) -> str:
     return f"CASE WHEN {column} IN {in_list(common)} THEN {column} ELSE {parsed} END"
 
 
+SMALL_INPUT_BYTES = 32 * 1024**2
+"""Inputs up to this size get ``classified`` as a table, not a view. DuckDB plans a query
+over the view chain (format, parse, classify) in some 20 ms, more than running it over a
+few thousand rows, and validation and counting run a dozen queries; a large input is
+streamed through the views instead of being held twice."""
+
+
 def _record_views(source: Source) -> dict[str, str]:
-    """Create the views ``parsed`` (every value parsed) and ``classified`` (with each row's
-    status: counted, republication or not-pct) over the source's raw records; return the raw
-    records' column types."""
+    """Create the view ``parsed`` (every value parsed) and ``classified`` (with each row's
+    status: counted, republication or not-pct; a table for a small input) over the source's
+    raw records; return the raw records' column types."""
     connection = source.connection
     types = _types(connection, source.relation)
     parts = f"CASE WHEN NOT canonical THEN {parts_sql('publication_number', fast=True)} END"
@@ -156,8 +163,9 @@ def _record_views(source: Source) -> dict[str, str]:
               FROM (SELECT *, {parts} AS p
                     FROM (SELECT *, coalesce({CANONICAL_NUMBER}, false) AS canonical FROM {source.relation})))""")
     first = is_first_publication_sql("kind")
+    relation = "TABLE" if source.size <= SMALL_INPUT_BYTES else "VIEW"
     connection.execute(f"""
-        CREATE OR REPLACE VIEW classified AS
+        CREATE OR REPLACE {relation} classified AS
         SELECT *, CASE WHEN office IS DISTINCT FROM '{PCT_OFFICE}' THEN 'not-pct'
                        WHEN NOT {first} THEN 'republication' ELSE 'counted' END AS status,
                {_parsed_applicant_columns()}
