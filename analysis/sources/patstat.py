@@ -79,8 +79,8 @@ def _read(name_columns: tuple[str, ...]) -> Callable[[Reader, list[Head]], str]:
             "_row": "pat_publn_id",
             "_label": "'pat_publn_id'",
             "_order": f"{reader.order_base()} + coalesce(person_id, 0)",
-            "publication_number": "publn_auth || publn_nr",
-            "office": "publn_auth",
+            "publication_number": "publication_number",
+            "office": "'WO'",
             "kind": "publn_kind",
             "publication_date": "TRY_CAST(publn_date AS DATE)",
             "publication_date_raw": "publn_date",
@@ -89,7 +89,7 @@ def _read(name_columns: tuple[str, ...]) -> Callable[[Reader, list[Head]], str]:
             "applicant_sequence": "sequence",
             "applicant_country": "applicant_country",
             "applicant_sector": "applicant_sector",
-            "ipc": "ipc",
+            "ipc": "ipc" if "tls209" in tables else "NULL",
         }
         return raw_select("patstat_records", "", "", values)
 

@@ -73,10 +73,12 @@ def set_aside_sql(tables: dict[str, list[Scan]]) -> str:
 
 
 def publications_sql(tables: dict[str, list[Scan]]) -> str:
-    """SQL creating ``patstat_publications``: the WO publications of known date."""
+    """SQL creating ``patstat_publications``: the WO publications of known date, each with its
+    publication number as one text (every scan of the records reads it so)."""
     return f"""
         CREATE OR REPLACE TABLE patstat_publications AS
-        SELECT pat_publn_id, appln_id, publn_auth, publn_nr, publn_kind, publn_date, _part_index
+        SELECT pat_publn_id, appln_id, publn_auth || publn_nr AS publication_number, publn_kind, publn_date,
+               _part_index
         FROM {relation(tables["tls211"])}
         WHERE {WO} AND publn_date IS DISTINCT FROM '{UNKNOWN_DATE}'"""
 
@@ -118,7 +120,8 @@ def records_sql(tables: dict[str, list[Scan]], name_columns: tuple[str, ...]) ->
     (one row with no person where it names none); ``person_found`` is false where a link
     names a person the persons table lacks. ``sequence`` is applt_seq_nr as written (a number
     below 1 is for validation to name); persons sharing a number are told apart by person_id,
-    which the reader puts in ``_order``."""
+    which the reader puts in ``_order``. Only what varies is written: the office is WO for
+    every row, and ``ipc`` is a column only where tls209 is given."""
     # CASE, not coalesce: the fallbacks are trimmed only for the rare person that needs them.
     names = [f"trim({sql_identifier(c)})" for c in (*name_columns, "person_name")]
     name = "CASE " + " ".join(f"WHEN {n} <> '' THEN {n}" for n in names) + " END"
@@ -131,9 +134,9 @@ def records_sql(tables: dict[str, list[Scan]], name_columns: tuple[str, ...]) ->
             WHERE appln_id IN (SELECT appln_id FROM patstat_publications) GROUP BY 1) AS i USING (appln_id)"""
     return f"""
         CREATE OR REPLACE TABLE patstat_records AS
-        SELECT p.pat_publn_id, p.publn_auth, p.publn_nr, p.publn_kind, p.publn_date, p._part_index,
+        SELECT p.pat_publn_id, p.publication_number, p.publn_kind, p.publn_date, p._part_index,
                l.person_id, l.applt_seq_nr AS sequence, s.person_id IS NOT NULL AS person_found,
-               s.applicant_name, s.applicant_country, s.applicant_sector, {"i.ipc" if ipc else "NULL"} AS ipc
+               s.applicant_name, s.applicant_country, s.applicant_sector{", i.ipc" if ipc else ""}
         FROM patstat_publications AS p
         LEFT JOIN ({links}) AS l USING ({key})
         LEFT JOIN (
