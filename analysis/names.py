@@ -8,6 +8,7 @@ every other merge is a row in ``data/mappings/applicant_aliases.csv``.
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -197,11 +198,14 @@ def read_aliases(path: StrPath) -> list[Alias]:
     return aliases
 
 
+_ABBREVIATED = frozenset(ABBREVIATIONS) - {"&", "CENTRE"}
+"""Tokens that make a spelling abbreviated (& and CENTRE are spelled out)."""
+
+
 def _display_preference(name: str) -> tuple[bool, bool]:
     """Sort key that prefers a properly cased, unabbreviated spelling as the display name."""
     tokens = _SEPARATORS.split(unicodedata.normalize("NFKC", name).upper())
-    abbreviated = any(token in ABBREVIATIONS and token not in ("&", "CENTRE") for token in tokens)
-    return (name == name.upper() and name != name.lower(), abbreviated)
+    return (name == name.upper() and name != name.lower(), not _ABBREVIATED.isdisjoint(tokens))
 
 
 @dataclass(frozen=True)
@@ -211,23 +215,18 @@ class NameMap:
     ``table`` has columns applicant_name (raw, as in the data), key (its normalised
     form), group (the key after aliases, shared by all names of one applicant) and
     applicant (canonical display name). ``unused_aliases`` lists alias rows that matched
-    no name in the data, so that a reviewer sees stale entries.
+    no name in the data, so that a reviewer sees stale entries. ``lookup`` maps any known
+    spelling's normalised key to its applicant.
     """
 
     table: pd.DataFrame
     aliases: tuple[Alias, ...]
     unused_aliases: tuple[Alias, ...]
+    lookup: dict[str, str]
 
     def key_to_applicant(self) -> dict[str, str]:
         """Return a dict from any known spelling's normalised key to its applicant, for look-ups."""
-        applicants = self.table["applicant"].tolist()
-        lookup = dict(zip(self.table["group"].tolist(), applicants, strict=False))
-        lookup.update(zip(self.table["key"].tolist(), applicants, strict=False))
-        for alias in self.aliases:
-            applicant = lookup.get(normalise_name(alias.canonical_name))
-            if applicant is not None:
-                lookup.setdefault(normalise_name(alias.raw_name), applicant)
-        return lookup
+        return dict(self.lookup)
 
 
 def build_name_map(raw_names: pd.DataFrame, aliases: list[Alias]) -> NameMap:
@@ -242,21 +241,22 @@ def build_name_map(raw_names: pd.DataFrame, aliases: list[Alias]) -> NameMap:
     canonical name's key. The display name is the alias table's canonical name where one
     applies, else the best spelling in the data: properly cased, unabbreviated, then most
     frequent, then alphabetical. Plain lists and dicts rather than pandas: there is one
-    entry per distinct spelling, and most applicants have only one.
+    entry per distinct spelling, and most applicants have only one, so only the groups of
+    several spellings are gathered.
     """
     names = raw_names["applicant_name"].tolist()
     rows = raw_names["rows"].tolist()
     keys = [normalise_name(name) for name in names]
     alias_key = {normalise_name(a.raw_name): normalise_name(a.canonical_name) for a in aliases}
     groups = [alias_key.get(key, key) for key in keys]
+    display = dict(zip(groups, names, strict=True))
+    shared = {group for group, count in Counter(groups).items() if count > 1}
     members = {}
     for index, group in enumerate(groups):
-        members.setdefault(group, []).append(index)
-    display = {}
+        if group in shared:
+            members.setdefault(group, []).append(index)
     for group, indices in members.items():
-        if len(indices) > 1:
-            indices = [min(indices, key=lambda i: (*_display_preference(names[i]), -rows[i], names[i]))]
-        display[group] = names[indices[0]]
+        display[group] = names[min(indices, key=lambda i: (*_display_preference(names[i]), -rows[i], names[i]))]
     display.update(
         {
             normalise_name(a.canonical_name): a.canonical_name
@@ -266,8 +266,21 @@ def build_name_map(raw_names: pd.DataFrame, aliases: list[Alias]) -> NameMap:
     )
     present_keys = set(keys)
     unused = tuple(a for a in aliases if normalise_name(a.raw_name) not in present_keys)
+    applicants = [display[g] for g in groups]
     table = pd.DataFrame(
-        {"applicant_name": names, "key": keys, "group": groups, "applicant": [display[g] for g in groups]},
+        {"applicant_name": names, "key": keys, "group": groups, "applicant": applicants},
         columns=["applicant_name", "key", "group", "applicant"],
     ).astype("str")
-    return NameMap(table, tuple(aliases), unused)
+    return NameMap(table, tuple(aliases), unused, _lookup(keys, groups, applicants, aliases))
+
+
+def _lookup(keys: list[str], groups: list[str], applicants: list[str], aliases: list[Alias]) -> dict[str, str]:
+    """A dict from any known spelling's normalised key (of the data or of an alias that
+    applies) to its applicant."""
+    lookup = dict(zip(groups, applicants, strict=True))
+    lookup.update(zip(keys, applicants, strict=True))
+    for alias in aliases:
+        applicant = lookup.get(normalise_name(alias.canonical_name))
+        if applicant is not None:
+            lookup.setdefault(normalise_name(alias.raw_name), applicant)
+    return lookup
