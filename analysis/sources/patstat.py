@@ -36,7 +36,6 @@ from analysis.sources.patstat_join import (
     UNKNOWN_DATE,
     check_persons,
     execute,
-    publications_sql,
     records_sql,
     sector_sql,
     set_aside_sql,
@@ -70,7 +69,6 @@ def _read(name_columns: tuple[str, ...]) -> Callable[[Reader, list[Head]], str]:
             reader.set_aside["PATSTAT publications of other offices than WO (not PCT applications)"] += other
         if undated:
             reader.set_aside[f"WO publications dated {UNKNOWN_DATE} (PATSTAT's unknown date)"] += undated
-        execute(connection, publications_sql(tables), scans)
         execute(connection, records_sql(tables, name_columns), scans)
         part_label = "[" + ", ".join(sql_string(label) for _, label, _ in tables["tls211"]) + "][_part_index]"
         check_persons(connection, part_label)

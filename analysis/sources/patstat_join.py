@@ -1,10 +1,12 @@
 """The PATSTAT join, in DuckDB: WO publications with their applicants, one row per pair.
 
-Each step is one statement over the CSV parts: a count of what is set aside, the WO
-publications (a table: the join and the IPC filter read it), then the records themselves in
-one join of publications, applicant links and persons, materialised once for validation and
-counting to read. Persons are joined as they are, not first filtered by the links: that
-filter was a hash join of its own over every person, and cost more than it saved.
+Each step is one statement over the CSV parts: a count of what is set aside, then the records
+themselves in one join of the WO publications, applicant links and persons, materialised
+once for validation and counting to read. The WO publications are a CTE of that statement,
+not a table: DuckDB streams them into the join where it reads them once, and keeps them for
+the statement where the IPC filter or the links of tls207 read them too. Persons are joined as
+they are, not first filtered by the links: that filter was a hash join of its own over every
+person, and cost more than it saved.
 """
 
 import re
@@ -72,11 +74,10 @@ def set_aside_sql(tables: dict[str, list[Scan]]) -> str:
         FROM {relation(tables["tls211"])}"""
 
 
-def publications_sql(tables: dict[str, list[Scan]]) -> str:
-    """SQL creating ``patstat_publications``: the WO publications of known date, each with its
-    publication number as one text (every scan of the records reads it so)."""
+def _publications(tables: dict[str, list[Scan]]) -> str:
+    """SQL: the WO publications of known date, each with its publication number as one text
+    (every scan of the records reads it so)."""
     return f"""
-        CREATE OR REPLACE TABLE patstat_publications AS
         SELECT pat_publn_id, appln_id, publn_auth || publn_nr AS publication_number, publn_kind, publn_date,
                _part_index
         FROM {relation(tables["tls211"])}
@@ -134,6 +135,7 @@ def records_sql(tables: dict[str, list[Scan]], name_columns: tuple[str, ...]) ->
             WHERE appln_id IN (SELECT appln_id FROM patstat_publications) GROUP BY 1) AS i USING (appln_id)"""
     return f"""
         CREATE OR REPLACE TABLE patstat_records AS
+        WITH patstat_publications AS ({_publications(tables)})
         SELECT p.pat_publn_id, p.publication_number, p.publn_kind, p.publn_date, p._part_index,
                l.person_id, l.applt_seq_nr AS sequence, s.person_id IS NOT NULL AS person_found,
                s.applicant_name, s.applicant_country, s.applicant_sector{", i.ipc" if ipc else ""}
