@@ -61,6 +61,17 @@ def reference_name_map(raw_names, aliases):
     return names[["applicant_name", "key", "group", "applicant"]].reset_index(drop=True), unused
 
 
+def reference_lookup(table, aliases):
+    """Every known spelling's key to its applicant, from the name map's table alone."""
+    lookup = dict(zip(table["group"], table["applicant"], strict=True))
+    lookup.update(zip(table["key"], table["applicant"], strict=True))
+    for alias in aliases:
+        applicant = lookup.get(normalise_name(alias.canonical_name))
+        if applicant is not None:
+            lookup.setdefault(normalise_name(alias.raw_name), applicant)
+    return lookup
+
+
 def _most_frequent(table, column):
     known = table.dropna(subset=[column])
     totals = known.groupby(["applicant", column], as_index=False)["rows"].sum()
@@ -96,6 +107,7 @@ def test_the_name_map_matches_the_pandas_reference(raw, aliases):
     name_map = build_name_map(raw, aliases)
     assert name_map.table.astype(object).to_dict("records") == expected_table.astype(object).to_dict("records")
     assert name_map.unused_aliases == expected_unused
+    assert name_map.key_to_applicant() == reference_lookup(expected_table, aliases)
 
 
 variant_rows = st.lists(
