@@ -1,10 +1,14 @@
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis import variants
 from analysis.errors import MappingError
 from analysis.names import (
+    _SEPARATORS,
     Alias,
+    _tokens,
     build_name_map,
     normalise_name,
     read_aliases,
@@ -260,3 +264,18 @@ def test_big_blocks_are_split_by_more_letters_and_still_find_pairs(monkeypatch):
         ["Acme Alpha Widgets", "Acme Alpha Widgetz", "spelling"]
     ]
     assert compared and max(compared) <= 2
+
+
+def _regex_tokens(text: str) -> list[str]:
+    return [token for token in _SEPARATORS.split(text) if token]
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_an_ascii_name_splits_into_the_words_the_separators_pattern_gives(code):
+    text = f"A{chr(code)}B {chr(code) * 2}C{chr(code)}"
+    assert _tokens(text) == _regex_tokens(text)
+
+
+@given(st.text(st.characters(max_codepoint=0x7F)) | st.text())
+def test_any_name_splits_into_the_words_the_separators_pattern_gives(text):
+    assert _tokens(text) == _regex_tokens(text)
