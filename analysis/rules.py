@@ -42,7 +42,7 @@ RULES = {
                     FROM records GROUP BY publication_number)
                 SELECT year, applicant_name, count(*) AS published FROM first_named GROUP BY ALL""",
             sql="""
-                SELECT year, applicant, sum(published) AS published
+                SELECT year, applicant, CAST(sum(published) AS BIGINT) AS published
                 FROM first_named_tallies JOIN name_map USING (applicant_name) GROUP BY ALL""",
             applications_sql="SELECT year, sum(published) FROM first_named_tallies GROUP BY year",
             wipo=True,
