@@ -42,9 +42,9 @@ test: $(STAMP) $(DEMO) ## Run the whole test suite
 
 # test-fast needs no demo data (the tests that read it are slow) and runs each Hypothesis
 # property with the "fast" profile's few examples (tests/conftest.py), on every core
-# (pytest-xdist); `make test` runs all, one test after another.
+# (pytest-xdist), each worker's DuckDB on one thread; `make test` runs all, one test after another.
 test-fast: $(STAMP) ## Run the tests that execute no notebook and need no demo data, on every core
-	PCT_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -m "not slow" -n auto
+	PCT_HYPOTHESIS_PROFILE=fast PCT_DUCKDB_THREADS=1 $(PY) -m pytest -m "not slow" -n auto
 
 lint: $(STAMP) ## Check the code with ruff (lint and format), as CI does
 	$(PY) -m ruff check .

@@ -17,6 +17,20 @@ def file_sha256(path: StrPath) -> str:
     return digest.hexdigest()
 
 
+_known_digests: dict[tuple[str, int, int], str] = {}
+"""sha256 of files already read, by path, modification time (ns) and size."""
+
+
+def _known_file_sha256(path: Path) -> str:
+    """The sha256 of a file of the project, read again only when its time or size changed:
+    every load hashes the whole package for its cache key, and it rarely changes."""
+    status = path.stat()
+    key = (str(path), status.st_mtime_ns, status.st_size)
+    if key not in _known_digests:
+        _known_digests[key] = file_sha256(path)
+    return _known_digests[key]
+
+
 def tree_sha256(*folders: StrPath) -> str:
     """Return one sha256 over the relative paths and bytes of every file under ``folders``.
 
@@ -30,7 +44,7 @@ def tree_sha256(*folders: StrPath) -> str:
         )
         for path in files:
             digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(file_sha256(path).encode())
+            digest.update(_known_file_sha256(path).encode())
     return digest.hexdigest()
 
 

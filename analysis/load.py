@@ -22,6 +22,11 @@ counted within 8 GiB in all; its own default, 80 % of the machine's memory, appl
 that is less."""
 
 
+THREADS_VARIABLE = "PCT_DUCKDB_THREADS"
+"""Set, the number of threads DuckDB may use (its default: one per core). `make test-fast`
+sets 1: each of its workers has a core, and their small queries would fight over them."""
+
+
 def _duckdb_memory_limit() -> int:
     try:
         physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -38,25 +43,38 @@ def _spill_directory() -> Path:
 
 
 _database: duckdb.DuckDBPyConnection | None = None
-_database_pid = 0
 _database_lock = threading.Lock()
 _schema_numbers = itertools.count(1)
 _functions: dict[str, list[str]] = {}
 """The Python functions registered in each schema's name, which ``release`` removes."""
+_inherited: list[duckdb.DuckDBPyConnection] = []
+
+
+def _forget_parents_database() -> None:
+    """In a forked child (a build's workers are): leave the parent's database alone, never
+    closed, for closing it waits for its threads, which did not come along; open another."""
+    global _database, _database_lock
+    if _database is not None:
+        _inherited.append(_database)
+    _database, _database_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=_forget_parents_database)
 
 
 def _open_database() -> duckdb.DuckDBPyConnection:
     """Return the process's in-memory DuckDB database, opened on first use with the project's
     memory cap and spill folder. Opening one costs some 20 ms, more than loading a small file;
-    a connection to an open one costs nothing. A forked child opens its own: a database's
-    threads do not survive a fork."""
-    global _database, _database_pid
+    a connection to an open one costs nothing."""
+    global _database
     with _database_lock:
-        if _database is None or _database_pid != os.getpid():
+        if _database is None:
             _database = duckdb.connect()
             _database.execute(f"SET memory_limit = '{_duckdb_memory_limit()}B'")
             _database.execute(f"SET temp_directory = {sql_string(_spill_directory())}")
-            _database_pid = os.getpid()
+            if os.environ.get(THREADS_VARIABLE):
+                _database.execute(f"SET threads = {int(os.environ[THREADS_VARIABLE])}")
         return _database
 
 

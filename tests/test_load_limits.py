@@ -1,6 +1,7 @@
 """DuckDB: one database per process, a schema of its own for each piece of work, its memory
 cap and spill folder (which keep 50 M rows within 8 GiB)."""
 
+import contextlib
 import multiprocessing
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,7 @@ import pytest
 
 from analysis.dataset import load_dataset
 from analysis.errors import ValidationError
-from analysis.load import DUCKDB_MEMORY_LIMIT, connect, create_function, cursor, release, session
+from analysis.load import DUCKDB_MEMORY_LIMIT, THREADS_VARIABLE, connect, create_function, cursor, release, session
 
 EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 
@@ -100,14 +101,30 @@ def test_loads_on_two_threads_at_once_count_as_one_after_another():
         pd.testing.assert_frame_equal(one, other)
 
 
-def _count_in_child() -> list[tuple[int]]:
+def _leftovers_in_child() -> set:
     with session() as connection:
-        return connection.execute("SELECT 41 + 1").fetchall()
+        return work_schemas(connection)
 
 
-def test_a_forked_worker_opens_a_database_of_its_own():
-    """A build's workers are forked; the parent's database and its threads do not carry over."""
+@pytest.mark.parametrize("open_connection", [True, False])
+def test_a_forked_worker_opens_a_database_of_its_own(open_connection):
+    """A build's workers are forked; the parent's database and its threads do not carry over,
+    and the child must neither use nor close it (closing would wait for those threads)."""
     with session() as connection:
-        connection.execute("CREATE VIEW parent AS SELECT 1")
+        connection.execute("SELECT 1").fetchall()
+    with session() if open_connection else contextlib.nullcontext():
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            assert pool.apply_async(_count_in_child).get(timeout=60) == [(42,)]
+            # A database of its own: none of the parent's schemas are in it.
+            assert pool.apply_async(_leftovers_in_child).get(timeout=30) == set()
+
+
+def _threads_in_child() -> int:
+    with session() as connection:
+        return connection.execute("SELECT current_setting('threads')").fetchall()[0][0]
+
+
+@pytest.mark.parametrize("threads", ["1", "3"])
+def test_the_environment_caps_duckdbs_threads_in_a_new_database(monkeypatch, threads):
+    monkeypatch.setenv(THREADS_VARIABLE, threads)
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # a new process opens a new database
+        assert pool.apply_async(_threads_in_child).get(timeout=60) == int(threads)
