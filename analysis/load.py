@@ -96,9 +96,14 @@ def connect() -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def _schema(connection: duckdb.DuckDBPyConnection) -> str:
+    """The schema a connection from ``connect`` works in."""
+    return connection.execute("SELECT current_schema()").fetchall()[0][0]
+
+
 def cursor(connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Return another connection in ``connection``'s schema, for work beside it on another thread."""
-    (schema,) = connection.execute("SELECT current_schema()").fetchall()[0]
+    schema = _schema(connection)
     other = _quiet(connection.cursor())
     other.execute(f"SET schema = {sql_string(schema)}")
     return other
@@ -109,7 +114,7 @@ def create_function(
 ) -> str:
     """Register ``function`` for SQL on a connection from ``connect`` and return the name to
     call it by: ``name`` and the schema's, for a function lives in the whole database."""
-    (schema,) = connection.execute("SELECT current_schema()").fetchall()[0]
+    schema = _schema(connection)
     qualified = f"{name}_{schema}"
     connection.create_function(qualified, function, **options)
     _functions.setdefault(schema, []).append(qualified)
@@ -119,7 +124,7 @@ def create_function(
 def release(connection: duckdb.DuckDBPyConnection) -> None:
     """Drop the schema of a connection from ``connect`` with all it holds, remove its
     functions (DuckDB would crash calling one after its connection closed), and close it."""
-    (schema,) = connection.execute("SELECT current_schema()").fetchall()[0]
+    schema = _schema(connection)
     connection.execute(f"DROP SCHEMA {sql_identifier(schema)} CASCADE")
     for name in _functions.pop(schema, []):
         connection.remove_function(name)
