@@ -25,6 +25,11 @@ SEQUENCE_SHIFT = 1 << 44
 UNNUMBERED = 1 << 18
 """A publication's rows are ordered by applicant_sequence (unnumbered rows last), then by
 their order in the files: order_key = sequence * SEQUENCE_SHIFT + _order (below 2^44)."""
+ORDER_KEY = (
+    f"CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT) * {SEQUENCE_SHIFT}"
+    f" + (_order % {SEQUENCE_SHIFT})"
+)
+"""SQL: a counted record's order_key among its publication's rows."""
 
 
 def check_counting_rule(counting: str) -> None:
@@ -113,10 +118,7 @@ def _records_view(checked: Checked) -> str:
         return f"CREATE OR REPLACE VIEW records AS SELECT * FROM {checked.records}"
     return f"""
         CREATE OR REPLACE VIEW records AS
-        SELECT publication_number, year, applicant_name,
-               CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT) * {SEQUENCE_SHIFT}
-                   + (_order % {SEQUENCE_SHIFT}) AS order_key
-        FROM {checked.records}"""
+        SELECT publication_number, year, applicant_name, {ORDER_KEY} AS order_key FROM {checked.records}"""
 
 
 def _run_on_cursor(connection: duckdb.DuckDBPyConnection, sql: str) -> None:

@@ -90,7 +90,7 @@ def application_details(dataset: "Dataset", years: Iterable[int]) -> Details:
 
 def _read_applications(dataset: "Dataset", years: list[int]) -> pd.DataFrame:
     """Read the inputs again (they were validated when the dataset was made) for ``years``."""
-    from analysis.counting import SEQUENCE_SHIFT, UNNUMBERED
+    from analysis.counting import ORDER_KEY
     from analysis.fields import APPLICATION_COLUMNS
     from analysis.sources import open_inputs
     from analysis.validate import counted_records
@@ -120,9 +120,7 @@ def _read_applications(dataset: "Dataset", years: list[int]) -> pd.DataFrame:
                    CAST(row_number() OVER (PARTITION BY publication_number ORDER BY order_key) AS INTEGER) AS sequence,
                    sector, country, ipc
             FROM (SELECT publication_number, min(year) AS year, applicant, min(ipc) AS ipc,
-                         min(CAST(least(coalesce(applicant_sequence, {UNNUMBERED}), {UNNUMBERED}) AS BIGINT)
-                             * {SEQUENCE_SHIFT}
-                             + (_order % {SEQUENCE_SHIFT})) AS order_key
+                         min({ORDER_KEY}) AS order_key
                   FROM {records} JOIN names USING (applicant_name) WHERE {in_years}
                   GROUP BY publication_number, applicant)
             JOIN attributes USING (applicant)
